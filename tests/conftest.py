@@ -1,0 +1,44 @@
+"""Shared fixtures: a tiny random model for mechanics, the shipped model for quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A model folder with a tiny SentencePiece tokenizer and random weights."""
+    import torch
+
+    from textlatent.autoencoder import save_model_folder
+    from textlatent.model import ModelConfig, SentenceAutoencoder
+    from textlatent.tokenizer import Tokenizer, train_tokenizer
+
+    root = tmp_path_factory.mktemp("tiny")
+    tok_path = train_tokenizer(DATA / "tiny_corpus.txt", root / "tok" / "tokenizer.model",
+                               vocab_size=512)
+    tok = Tokenizer(tok_path)
+    torch.manual_seed(0)
+    cfg = ModelConfig(vocab_size=tok.vocab_size, emb_dim=32, enc_hidden=32, latent_dim=16,
+                      dec_hidden=48, max_tokens=24)
+    folder = root / "model"
+    save_model_folder(folder, SentenceAutoencoder(cfg), tok_path, "tiny-random")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir):
+    from textlatent import load_model
+
+    return load_model(tiny_model_dir)
+
+
+@pytest.fixture(scope="session")
+def builtin_model():
+    from textlatent import load_model
+
+    return load_model()

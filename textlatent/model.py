@@ -1,0 +1,201 @@
+"""The sentence autoencoder network: GRU encoder, unit-norm bottleneck, z-conditioned GRU decoder.
+
+The latent z reaches the decoder three ways: as its initial state, concatenated to every input
+embedding and concatenated to every output state before the (tied) output projection. That keeps
+the decoder from ignoring z, which a small transformer does when trained on two CPU cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+
+@dataclass
+class ModelConfig:
+    """Shape of the network. Saved as `config.json` beside the weights."""
+
+    vocab_size: int = 8000
+    emb_dim: int = 256
+    enc_hidden: int = 512
+    enc_layers: int = 1
+    latent_dim: int = 256
+    dec_hidden: int = 1024
+    dec_layers: int = 1
+    dropout: float = 0.1
+    max_tokens: int = 64
+    pad_id: int = 0
+    unk_id: int = 1
+    bos_id: int = 2
+    eos_id: int = 3
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
+        return cls(**data)
+
+
+class SentenceAutoencoder(nn.Module):
+    """Encoder, bottleneck and decoder with batched, state-cached generation."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.embed = nn.Embedding(cfg.vocab_size, cfg.emb_dim, padding_idx=cfg.pad_id)
+        self.encoder = nn.GRU(
+            cfg.emb_dim, cfg.enc_hidden, cfg.enc_layers, batch_first=True, bidirectional=True,
+            dropout=cfg.dropout if cfg.enc_layers > 1 else 0.0,
+        )
+        self.to_latent = nn.Linear(4 * cfg.enc_hidden, cfg.latent_dim)
+        self.init_state = nn.Linear(cfg.latent_dim, cfg.dec_layers * cfg.dec_hidden)
+        self.decoder = nn.GRU(
+            cfg.emb_dim + cfg.latent_dim, cfg.dec_hidden, cfg.dec_layers, batch_first=True,
+            dropout=cfg.dropout if cfg.dec_layers > 1 else 0.0,
+        )
+        self.out_proj = nn.Linear(cfg.dec_hidden + cfg.latent_dim, cfg.emb_dim)
+        self.out_bias = nn.Parameter(torch.zeros(cfg.vocab_size))
+        self.drop = nn.Dropout(cfg.dropout)
+
+    # -- encoder ---------------------------------------------------------------------------
+    def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Token ids (B, T) right-padded, lengths (B,) -> unit latents (B, D)."""
+        x = self.drop(self.embed(ids))
+        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, h = self.encoder(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
+        last = torch.cat([h[-2], h[-1]], dim=-1)
+        mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths[:, None])
+        mean = (out * mask[..., None]).sum(1) / lengths[:, None].clamp(min=1)
+        return F.normalize(self.to_latent(torch.cat([last, mean], dim=-1)), dim=-1)
+
+    # -- decoder ---------------------------------------------------------------------------
+    def initial_state(self, z: torch.Tensor) -> torch.Tensor:
+        h = torch.tanh(self.init_state(z))
+        return h.view(z.shape[0], self.cfg.dec_layers, self.cfg.dec_hidden).transpose(0, 1)
+
+    def logits(self, out: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """Decoder states (B, T, H) and z (B, D) -> vocabulary logits (B, T, V)."""
+        zz = z[:, None, :].expand(-1, out.shape[1], -1)
+        proj = self.out_proj(self.drop(torch.cat([out, zz], dim=-1)))
+        return proj @ self.embed.weight.t() + self.out_bias
+
+    def decode_train(self, z: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced decoding: inputs (B, T) start with BOS -> logits (B, T, V)."""
+        x = self.drop(self.embed(inputs))
+        x = torch.cat([x, z[:, None, :].expand(-1, x.shape[1], -1)], dim=-1)
+        out, _ = self.decoder(x, self.initial_state(z))
+        return self.logits(out, z)
+
+    def step(self, z: torch.Tensor, prev: torch.Tensor, h: torch.Tensor):
+        """One generation step for a batch: previous ids (B,) -> log-probs (B, V), new state."""
+        x = torch.cat([self.embed(prev), z], dim=-1)[:, None, :]
+        out, h = self.decoder(x, h)
+        return F.log_softmax(self.logits(out, z)[:, 0].float(), dim=-1), h
+
+    @torch.inference_mode()
+    def generate(
+        self,
+        z: torch.Tensor,
+        max_tokens: int,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        generator: torch.Generator | None = None,
+    ) -> list[list[int]]:
+        """Greedy (temperature 0) or nucleus sampling for a batch of latents, one call."""
+        n = z.shape[0]
+        h = self.initial_state(z)
+        prev = torch.full((n,), self.cfg.bos_id, dtype=torch.long, device=z.device)
+        done = torch.zeros(n, dtype=torch.bool, device=z.device)
+        steps = []
+        for _ in range(max_tokens):
+            logp, h = self.step(z, prev, h)
+            logp[:, self.cfg.pad_id] = -float("inf")
+            if temperature <= 0:
+                nxt = logp.argmax(-1)
+            else:
+                nxt = _sample_top_p(logp / temperature, top_p, generator)
+            nxt = torch.where(done, torch.full_like(nxt, self.cfg.eos_id), nxt)
+            steps.append(nxt)
+            done |= nxt == self.cfg.eos_id
+            prev = nxt
+            if bool(done.all()):
+                break
+        ids = torch.stack(steps, 1).tolist() if steps else [[] for _ in range(n)]
+        return [_until_eos(row, self.cfg.eos_id) for row in ids]
+
+    @torch.inference_mode()
+    def beam_search(self, z: torch.Tensor, max_tokens: int, beam: int) -> list[list[int]]:
+        """Length-normalised beam search, all latents and beams batched together."""
+        n, k, eos = z.shape[0], beam, self.cfg.eos_id
+        zz = z.repeat_interleave(k, 0)
+        h = self.initial_state(zz)
+        prev = torch.full((n * k,), self.cfg.bos_id, dtype=torch.long, device=z.device)
+        scores = torch.full((n, k), -float("inf"), device=z.device)
+        scores[:, 0] = 0.0
+        seqs = torch.zeros((n * k, 0), dtype=torch.long, device=z.device)
+        finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
+        for t in range(max_tokens):
+            logp, h = self.step(zz, prev, h)
+            logp[:, self.cfg.pad_id] = -float("inf")
+            vocab = logp.shape[-1]
+            total = (scores.view(-1, 1) + logp).view(n, k * vocab)
+            top, idx = total.topk(2 * k, dim=-1)
+            beam_idx, tok = idx // vocab, idx % vocab
+            new_scores = torch.full((n, k), -float("inf"), device=z.device)
+            new_src = torch.zeros((n, k), dtype=torch.long, device=z.device)
+            new_tok = torch.full((n, k), eos, dtype=torch.long, device=z.device)
+            for i in range(n):
+                filled = 0
+                for s, b, w in zip(top[i].tolist(), beam_idx[i].tolist(), tok[i].tolist()):
+                    if s == -float("inf"):
+                        break
+                    if w == eos:
+                        if len(finished[i]) < k:
+                            seq = seqs[i * k + b].tolist()
+                            finished[i].append((s / (len(seq) + 1), seq))
+                        continue
+                    if filled < k:
+                        new_scores[i, filled], new_src[i, filled], new_tok[i, filled] = s, b, w
+                        filled += 1
+            rows = (torch.arange(n, device=z.device)[:, None] * k + new_src).view(-1)
+            seqs = torch.cat([seqs[rows], new_tok.view(-1, 1)], dim=1)
+            h = h[:, rows]
+            prev = new_tok.view(-1)
+            scores = new_scores
+            best_open = (scores.max(-1).values / (t + 2)).tolist()
+            if all(len(f) >= k and max(x[0] for x in f) >= o for f, o in zip(finished, best_open)):
+                break
+        out = []
+        for i in range(n):
+            cands = finished[i] or [
+                (scores[i, j].item() / max(seqs.shape[1], 1), seqs[i * k + j].tolist())
+                for j in range(k)
+            ]
+            out.append(max(cands, key=lambda c: c[0])[1])
+        return out
+
+
+def _sample_top_p(
+    logits: torch.Tensor, top_p: float, generator: torch.Generator | None
+) -> torch.Tensor:
+    probs = logits.softmax(-1)
+    if top_p < 1.0:
+        sorted_p, order = probs.sort(-1, descending=True)
+        keep = sorted_p.cumsum(-1) - sorted_p < top_p
+        sorted_p = sorted_p * keep
+        probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
+    return torch.multinomial(probs, 1, generator=generator)[:, 0]
+
+
+def _until_eos(row: list[int], eos: int) -> list[int]:
+    return row[: row.index(eos)] if eos in row else row

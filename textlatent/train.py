@@ -1,0 +1,426 @@
+"""Training and fine-tuning loop: denoising autoencoder with latent noise, resumable checkpoints.
+
+Reads a one-sentence-per-line corpus (or a pre-tokenized `.npz`), holds out a dev split, trains
+with AdamW + warmup + cosine decay, and writes a model folder that `load_model(out)` loads, plus
+`train_state.json` / `optimizer.safetensors` for `--resume` and `log.jsonl` for the curves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+from .autoencoder import CONFIG_FILE, TOKENIZER_FILE, save_model_folder
+from .model import ModelConfig, SentenceAutoencoder
+from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
+
+
+@dataclass
+class TrainConfig:
+    """Recipe. Saved in the checkpoint so a resumed run continues the same schedule."""
+
+    lr: float = 2e-3
+    min_lr_ratio: float = 0.05
+    warmup_steps: int = 300
+    weight_decay: float = 0.01
+    batch_tokens: int = 4096
+    max_batch: int = 512
+    word_drop: float = 0.1
+    word_mask: float = 0.05
+    latent_noise: float = 0.1
+    clip: float = 1.0
+    steps: int = 0
+    seconds: float = 0.0
+    seed: int = 0
+    dev_size: int = 1000
+    checkpoint_every: float = 120.0
+    eval_every: float = 120.0
+    bf16: bool = False
+    model: dict = field(default_factory=dict)
+
+
+# -- data --------------------------------------------------------------------------------------
+def normalize_sentence(text: str) -> str:
+    """Lowercase, collapse whitespace, strip final punctuation: for exclusion matching."""
+    return re.sub(r"\s+", " ", text.lower()).strip().rstrip(".!?;:, ")
+
+
+def read_exclusions(files: list[Path]) -> set[str]:
+    """Every sentence in the given files (a .tsv contributes each column)."""
+    out = set()
+    for path in files:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            for part in line.split("\t"):
+                if part.strip():
+                    out.add(normalize_sentence(part))
+    return out
+
+
+def load_sentences(corpus: Path, exclude: set[str]) -> tuple[list[str], int]:
+    """Corpus lines minus excluded sentences -> (sentences, number removed)."""
+    kept, removed = [], 0
+    with open(corpus, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if normalize_sentence(line) in exclude:
+                removed += 1
+                continue
+            kept.append(line)
+    return kept, removed
+
+
+def is_dev(text: str, dev_fraction: float = 0.01) -> bool:
+    """Deterministic hash split: about `dev_fraction` of distinct sentences are held out."""
+    h = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+    return (h % 10_000) < dev_fraction * 10_000
+
+
+def tokenize_corpus(sentences: list[str], tok: Tokenizer, max_tokens: int) -> list[np.ndarray]:
+    ids = tok.encode_batch(sentences)
+    return [np.asarray(x[: max_tokens - 1], dtype=np.int32) for x in ids]
+
+
+def save_token_data(path: Path, seqs: list[np.ndarray]) -> None:
+    lengths = np.array([len(s) for s in seqs], dtype=np.int32)
+    flat = np.concatenate(seqs).astype(np.int16 if max(map(np.max, seqs)) < 32767 else np.int32)
+    np.savez_compressed(path, flat=flat, lengths=lengths)
+
+
+def load_token_data(path: Path) -> list[np.ndarray]:
+    data = np.load(path)
+    flat, lengths = data["flat"].astype(np.int64), data["lengths"]
+    return np.split(flat, np.cumsum(lengths)[:-1])
+
+
+def make_batches(seqs: list[np.ndarray], batch_tokens: int, max_batch: int,
+                 rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches of indices (similar lengths together), in shuffled order."""
+    order = list(range(len(seqs)))
+    rng.shuffle(order)
+    batches = []
+    for start in range(0, len(order), 100 * max_batch):
+        chunk = sorted(order[start:start + 100 * max_batch], key=lambda i: len(seqs[i]))
+        cur: list[int] = []
+        longest = 0
+        for i in chunk:
+            longest_new = max(longest, len(seqs[i]) + 1)
+            if cur and (longest_new * (len(cur) + 1) > batch_tokens or len(cur) >= max_batch):
+                batches.append(cur)
+                cur, longest_new = [], len(seqs[i]) + 1
+            cur.append(i)
+            longest = longest_new
+        if cur:
+            batches.append(cur)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(seqs: list[np.ndarray], idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    lengths = torch.tensor([max(len(seqs[i]), 1) for i in idx])
+    ids = torch.full((len(idx), int(lengths.max())), PAD_ID, dtype=torch.long)
+    for row, i in enumerate(idx):
+        ids[row, : len(seqs[i])] = torch.from_numpy(np.asarray(seqs[i], dtype=np.int64))
+    return ids, lengths
+
+
+def add_noise(ids: torch.Tensor, lengths: torch.Tensor, drop: float, mask: float,
+              gen: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Denoising input: delete tokens with prob `drop`, replace with UNK with prob `mask`."""
+    b, t = ids.shape
+    valid = torch.arange(t, device=ids.device)[None, :] < lengths[:, None]
+    r = torch.rand(b, t, device=ids.device, generator=gen)
+    keep = valid & (r >= drop)
+    keep[:, 0] |= keep.sum(1) == 0
+    noisy = torch.where(r < drop + mask, torch.full_like(ids, UNK_ID), ids)
+    new_len = keep.sum(1)
+    pos = keep.long().cumsum(1) - 1
+    out = torch.full_like(ids, PAD_ID)
+    rows = torch.arange(b, device=ids.device)[:, None].expand(b, t)
+    out[rows[keep], pos[keep]] = noisy[keep]
+    return out, new_len
+
+
+# -- the loop ----------------------------------------------------------------------------------
+def lr_at(cfg: TrainConfig, step: int, progress: float) -> float:
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    cos = 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * cos)
+
+
+def loss_on(net: SentenceAutoencoder, ids: torch.Tensor, lengths: torch.Tensor,
+            cfg: TrainConfig, gen: torch.Generator | None = None) -> tuple[torch.Tensor, int]:
+    """Denoising reconstruction loss for a batch -> (mean loss, number of target tokens)."""
+    src, src_len = add_noise(ids, lengths, cfg.word_drop, cfg.word_mask, gen)
+    src = src[:, : int(src_len.max())]
+    z = net.encode(src, src_len)
+    if cfg.latent_noise > 0:
+        noise = torch.randn(z.shape, device=z.device, generator=gen)
+        z = F.normalize(z + noise * cfg.latent_noise / math.sqrt(z.shape[-1]), dim=-1)
+    b = ids.shape[0]
+    bos = torch.full((b, 1), BOS_ID, dtype=torch.long, device=ids.device)
+    inputs = torch.cat([bos, ids], 1)
+    targets = torch.cat([ids, torch.full((b, 1), PAD_ID, dtype=torch.long, device=ids.device)], 1)
+    targets[torch.arange(b, device=ids.device), lengths] = EOS_ID
+    logits = net.decode_train(z, inputs)
+    loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                           ignore_index=PAD_ID)
+    return loss, int((targets != PAD_ID).sum())
+
+
+@torch.inference_mode()
+def dev_metrics(net: SentenceAutoencoder, seqs: list[np.ndarray], device: torch.device,
+                limit: int = 500) -> dict:
+    """Greedy reconstruction on dev sequences: exact match and token accuracy."""
+    net.eval()
+    exact = correct = total = 0
+    seqs = seqs[:limit]
+    for start in range(0, len(seqs), 256):
+        idx = list(range(start, min(start + 256, len(seqs))))
+        ids, lengths = collate(seqs, idx)
+        z = net.encode(ids.to(device), lengths.to(device))
+        outs = net.generate(z, net.cfg.max_tokens)
+        for i, out in zip(idx, outs):
+            ref = seqs[i].tolist()
+            exact += out == ref
+            correct += sum(a == b for a, b in zip(out, ref))
+            total += max(len(ref), len(out))
+    net.train()
+    return {"dev_exact": exact / max(len(seqs), 1), "dev_token_acc": correct / max(total, 1)}
+
+
+def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
+          data: Path | None = None, cfg: TrainConfig | None = None,
+          model_cfg: ModelConfig | None = None, resume: bool = False,
+          init: Path | None = None, exclude: list[Path] = (), device: str = "cpu",
+          name: str = "textlatent", progress: bool = True) -> dict:
+    """Train (or fine-tune from `init`) and write a model folder to `out`. Returns last metrics."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    state_file = out / "train_state.json"
+    resuming = resume and state_file.is_file()
+    if resuming:
+        saved = json.loads(state_file.read_text())
+        budget = cfg
+        cfg = TrainConfig(**saved["train"])
+        if budget is not None:  # a resumed run may be given a new length
+            cfg.steps, cfg.seconds = budget.steps, budget.seconds
+        model_cfg = ModelConfig.from_dict(json.loads((out / CONFIG_FILE).read_text())["model"])
+        tokenizer = out / TOKENIZER_FILE
+    cfg = cfg or TrainConfig()
+    if init is not None and not resuming:
+        model_cfg = ModelConfig.from_dict(json.loads((Path(init) / CONFIG_FILE).read_text())["model"])
+        tokenizer = tokenizer or Path(init) / TOKENIZER_FILE
+    if tokenizer is None:
+        raise ValueError("a tokenizer model is needed (--tokenizer, --init or --resume)")
+    tok = Tokenizer(tokenizer)
+    model_cfg = model_cfg or ModelConfig(vocab_size=tok.vocab_size)
+    if model_cfg.vocab_size != tok.vocab_size:
+        raise ValueError(f"tokenizer has {tok.vocab_size} pieces, model expects "
+                         f"{model_cfg.vocab_size}")
+    cfg.model = model_cfg.to_dict()
+
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    dev_seqs, train_seqs = _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out)
+
+    dev = torch.device(device)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    net = SentenceAutoencoder(model_cfg).to(dev)
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, betas=(0.9, 0.98),
+                            weight_decay=cfg.weight_decay)
+    step = tokens_seen = 0
+    elapsed_before = 0.0
+    if resuming:
+        net.load_state_dict(load_file(str(out / "model.safetensors"), device=str(dev)))
+        _load_optimizer(opt, out / "optimizer.safetensors", saved["optimizer"], dev)
+        step, tokens_seen = saved["step"], saved["tokens_seen"]
+        elapsed_before = saved["elapsed"]
+        rng.setstate(_tuple_state(saved["rng"]))
+        torch.manual_seed(cfg.seed + step)
+    elif init is not None:
+        state = load_file(str(Path(init) / "model.safetensors"), device=str(dev))
+        net.load_state_dict({k: v.float() for k, v in state.items()})
+
+    bar = _progress_bar(cfg, progress, step)
+    log = open(out / "log.jsonl", "a", encoding="utf-8")
+    t0 = time.time()
+    last_ckpt = last_eval = time.time()
+    metrics: dict = {}
+    batches: list[list[int]] = []
+    running = None
+    net.train()
+    while True:
+        elapsed = elapsed_before + time.time() - t0
+        frac = _progress(cfg, step, elapsed)
+        if frac >= 1.0:
+            break
+        if not batches:
+            batches = make_batches(train_seqs, cfg.batch_tokens, cfg.max_batch, rng)
+        ids, lengths = collate(train_seqs, batches.pop())
+        ids, lengths = ids.to(dev, non_blocking=True), lengths.to(dev)
+        for group in opt.param_groups:
+            group["lr"] = lr_at(cfg, step, frac)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg.bf16):
+            loss, ntok = loss_on(net, ids, lengths, cfg)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), cfg.clip)
+        opt.step()
+        step += 1
+        tokens_seen += ntok
+        if step % 20 == 0 or running is None:
+            value = float(loss.detach())
+            running = value if running is None else 0.9 * running + 0.1 * value
+            rate = tokens_seen / max(elapsed, 1e-6)
+            if bar is not None:
+                bar.set_postfix(loss=f"{running:.3f}", tok_s=f"{rate:,.0f}", refresh=False)
+        if bar is not None:
+            _advance(bar, cfg, step, elapsed)
+        now = time.time()
+        if now - last_eval >= cfg.eval_every:
+            metrics = dev_metrics(net, dev_seqs, dev)
+            _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, frac), metrics)
+            last_eval = now
+        if now - last_ckpt >= cfg.checkpoint_every:
+            _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name)
+            last_ckpt = now
+    elapsed = elapsed_before + time.time() - t0
+    metrics = dev_metrics(net, dev_seqs, dev)
+    _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, 1.0), metrics)
+    _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name)
+    if bar is not None:
+        bar.close()
+    log.close()
+    return {"step": step, "tokens_seen": tokens_seen, "elapsed": elapsed, **metrics}
+
+
+def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
+    excluded = read_exclusions(list(exclude))
+    if data is not None:
+        seqs = load_token_data(Path(data))
+        texts = None
+    else:
+        if corpus is None:
+            raise ValueError("give a corpus file (--corpus) or token data (--data)")
+        texts, removed = load_sentences(Path(corpus), excluded)
+        if removed:
+            print(f"removed {removed} corpus lines that match excluded sentences")
+        seqs = tokenize_corpus(texts, tok, model_cfg.max_tokens)
+    if texts is not None:
+        dev_mask = [is_dev(t) for t in texts]
+    else:
+        dev_mask = [is_dev(",".join(map(str, s.tolist()))) for s in seqs]
+    dev_seqs = [s for s, d in zip(seqs, dev_mask) if d][: cfg.dev_size]
+    train_seqs = [s for s, d in zip(seqs, dev_mask) if not d and len(s) > 0]
+    if texts is not None:
+        dev_texts = [t for t, d in zip(texts, dev_mask) if d][: cfg.dev_size]
+        (out / "dev.txt").write_text("\n".join(dev_texts) + "\n", encoding="utf-8")
+    if not train_seqs:
+        raise ValueError("the corpus has no training sentences")
+    return dev_seqs or train_seqs[:100], train_seqs
+
+
+def _progress(cfg: TrainConfig, step: int, elapsed: float) -> float:
+    fracs = []
+    if cfg.steps:
+        fracs.append(step / cfg.steps)
+    if cfg.seconds:
+        fracs.append(elapsed / cfg.seconds)
+    return max(fracs) if fracs else float(step >= 1000)
+
+
+def _progress_bar(cfg: TrainConfig, enabled: bool, step: int):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    if cfg.steps:
+        return tqdm(total=cfg.steps, initial=step, unit="step", dynamic_ncols=True)
+    return tqdm(total=int(cfg.seconds), unit="s", dynamic_ncols=True,
+                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt}s [ETA {remaining}{postfix}]")
+
+
+def _advance(bar, cfg: TrainConfig, step: int, elapsed: float) -> None:
+    target = step if cfg.steps else int(elapsed)
+    if target > bar.n:
+        bar.update(target - bar.n)
+
+
+def _log(fh, step, tokens, elapsed, loss, lr, metrics) -> None:
+    row = {"step": step, "tokens_seen": tokens, "elapsed": round(elapsed, 1),
+           "loss": loss, "lr": lr, **metrics}
+    fh.write(json.dumps(row) + "\n")
+    fh.flush()
+
+
+def _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name) -> None:
+    """Model folder + optimizer + state, each written atomically (temp file, fsync, rename)."""
+    meta = {"train": asdict(cfg), "step": step, "tokens_seen": tokens_seen,
+            "elapsed_s": round(elapsed, 1)}
+    save_model_folder(out, net, tok.path, name, meta=meta)
+    flat, layout = _flatten_optimizer(opt)
+    tmp = out / "optimizer.safetensors.tmp"
+    save_file(flat, str(tmp))
+    _fsync_replace(tmp, out / "optimizer.safetensors")
+    state = {"train": asdict(cfg), "step": step, "tokens_seen": tokens_seen, "elapsed": elapsed,
+             "rng": _json_state(rng.getstate()), "optimizer": layout}
+    tmp = out / "train_state.json.tmp"
+    tmp.write_text(json.dumps(state))
+    _fsync_replace(tmp, out / "train_state.json")
+
+
+def _fsync_replace(tmp: Path, target: Path) -> None:
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+
+
+def _flatten_optimizer(opt) -> tuple[dict, dict]:
+    sd = opt.state_dict()
+    flat, layout = {}, {"param_groups": sd["param_groups"], "state": {}}
+    for pid, st in sd["state"].items():
+        layout["state"][str(pid)] = {}
+        for key, val in st.items():
+            if torch.is_tensor(val):
+                flat[f"{pid}.{key}"] = val.detach().cpu().contiguous()
+                layout["state"][str(pid)][key] = "tensor"
+            else:
+                layout["state"][str(pid)][key] = val
+    return flat, layout
+
+
+def _load_optimizer(opt, path: Path, layout: dict, dev) -> None:
+    flat = load_file(str(path))
+    state = {}
+    for pid, entries in layout["state"].items():
+        state[int(pid)] = {
+            k: (flat[f"{pid}.{k}"].to(dev) if v == "tensor" else v) for k, v in entries.items()
+        }
+        if "step" in state[int(pid)] and torch.is_tensor(state[int(pid)]["step"]):
+            state[int(pid)]["step"] = state[int(pid)]["step"].cpu()
+    opt.load_state_dict({"state": state, "param_groups": layout["param_groups"]})
+
+
+def _json_state(state):
+    return [state[0], list(state[1]), state[2]]
+
+
+def _tuple_state(state):
+    return (state[0], tuple(state[1]), state[2])
