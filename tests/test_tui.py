@@ -1,0 +1,580 @@
+"""Pilot tests for the terminal app, on whatever model the fixtures give (tiny by default)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+from textual import work
+from textual.binding import Binding
+
+from textlatent import blend_path
+from tui.app import TextLatentApp, check_model_folder, run_app
+from tui.messages import ModelLoaded
+from tui.session import printable
+from tui.slides import STAGES, load_pairs, load_slide, load_starters, parse_slide
+from tui.widgets.export_screen import ExportScreen
+from tui.widgets.help_screen import HelpScreen
+from tui.widgets.latent_heatmap import GLYPHS, LatentHeatmap, glyph_for, grid_shape
+from tui.widgets.slide_panel import SlidePanel
+from tui.widgets.stage import Stage
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_async(test):
+    """Run an async test with asyncio.run (no asyncio pytest plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Tiny models decode faster on one thread, and this keeps the suite light on CPU."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Settings go to a temp config folder; exports and screenshots to a temp cwd."""
+    monkeypatch.setenv("TEXTLATENT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def model(request):
+    """The tiny random model; TEXTLATENT_TUI_MODEL=builtin runs the same tests on the real one."""
+    name = os.environ.get("TEXTLATENT_TUI_MODEL", "tiny")
+    return request.getfixturevalue("builtin_model" if name == "builtin" else "tiny_model")
+
+
+async def settle(pilot, rounds: int = 40) -> None:
+    """Wait until no worker runs and every message they posted has been handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+    raise AssertionError("workers never settled")
+
+
+def expected_path(model, a: str, b: str, method: str = "slerp", steps: int = 9) -> list[str]:
+    za, zb = model.encode([a])[0], model.encode([b])[0]
+    return model.decode(blend_path(za, zb, steps, method))
+
+
+def rendered(renderable, width: int = 300) -> str:
+    console = Console(width=width, record=True, file=io.StringIO(), force_terminal=False)
+    console.print(renderable)
+    return console.export_text()
+
+
+def notes(app) -> list[str]:
+    return [f"{n.title}|{n.message}" for n in app._notifications]
+
+
+def row_index(app, text: str) -> int:
+    return next(i for i, e in enumerate(app.session.entries) if e.text == text)
+
+
+async def choose_ends(pilot, a_text: str, b_text: str) -> None:
+    """Highlight sentences in the list and press a / b, as a learner would."""
+    app = pilot.app
+    sentences = app.input_stage.sentences
+    sentences.focus()
+    await pilot.pause()
+    sentences.highlighted = row_index(app, a_text)
+    await pilot.press("a")
+    sentences.highlighted = row_index(app, b_text)
+    await pilot.press("b")
+    await settle(pilot)
+
+
+# -- start-up --------------------------------------------------------------------------------
+@run_async
+async def test_start_encodes_starters_and_shows_blend(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        a_text, b_text = load_pairs()[0]
+        texts = [e.text for e in app.session.entries]
+        for s in load_starters():
+            assert any(s.startswith(t.rstrip(" …")) for t in texts)
+        assert app.session.a.text == a_text and app.session.b.text == b_text
+        assert all(e.ready for e in app.session.entries)
+        assert app.transform_stage.slider.index == 4
+        assert app.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
+        assert model.name in app.sub_title and f"D={model.dim}" in app.sub_title
+        assert app.focused is app.input_stage.input
+
+
+@run_async
+async def test_typing_works_while_the_model_loads(model):
+    gate = threading.Event()
+
+    class SlowApp(TextLatentApp):
+        @work(thread=True, exclusive=True, group="load")
+        def load_model_worker(self) -> None:
+            gate.wait(20)
+            self.post_message(ModelLoaded(model))
+
+    app = SlowApp(starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.encode_stage.loading and "loading" in app.sub_title
+        await pilot.press(*"a red fox", "enter")
+        await pilot.pause()
+        entry = app.session.entries[0]
+        assert entry.text == "a red fox" and not entry.ready
+        gate.set()
+        await settle(pilot)
+        assert entry.reconstruction == model.reconstruct(["a red fox"])[0]
+        assert not app.encode_stage.loading
+
+
+# -- input -----------------------------------------------------------------------------------
+@run_async
+async def test_typed_sentence_shows_its_reconstruction(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        before = len(app.session.entries)
+        await pilot.press(*"the bird flew home", "enter")
+        await settle(pilot)
+        assert len(app.session.entries) == before + 1
+        entry = app.session.entries[-1]
+        expected = model.reconstruct(["the bird flew home"])[0]
+        assert entry.reconstruction == expected
+        option = app.input_stage.sentences.get_option_at_index(before)
+        shown = " ".join(rendered(option.prompt).split())
+        assert " ".join(printable(expected).split())[:20] in shown
+        assert app.input_stage.input.value == ""
+        np.testing.assert_allclose(entry.latent, model.encode(["the bird flew home"])[0])
+        # the Encode stage shows the new (highlighted) sentence's latent
+        np.testing.assert_allclose(app.encode_stage.heatmap.values, entry.latent)
+
+
+@run_async
+async def test_empty_input_notifies_and_keeps_sentences(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = [e.text for e in app.session.entries]
+        await pilot.press("enter")
+        await pilot.press(*"   ", "enter")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == before
+        assert sum("Empty input" in n for n in notes(app)) == 2
+
+
+@run_async
+async def test_markup_like_text_is_shown_as_typed(model):
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = "[b]x[/] [y]"
+        await pilot.press(*text, "enter")
+        await settle(pilot)
+        assert app.session.entries[0].text == text and app.session.entries[0].ready
+        option = app.input_stage.sentences.get_option_at_index(0)
+        assert text in rendered(option.prompt)
+
+
+@run_async
+async def test_too_long_sentence_is_cut_with_a_notification(model):
+    long = " ".join(["the cat sat on the mat and then it slept"] * 12)
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.input_stage.input.value = long
+        await pilot.press("enter")
+        await settle(pilot)
+        entry = app.session.entries[0]
+        assert entry.truncated and len(entry.text) < len(long)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert entry.reconstruction == model.reconstruct([long])[0]
+        assert any("truncated" in n for n in notes(app))
+
+
+@run_async
+async def test_first_two_typed_sentences_become_a_and_b_and_clear(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.input_stage.sentences.focus()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.session.entries == [] and app.session.path is None
+        assert app.decode_stage.decoded_text is None
+        app.input_stage.input.focus()
+        await pilot.press(*"one small step", "enter", *"a giant leap", "enter")
+        await settle(pilot)
+        assert (app.session.a.text, app.session.b.text) == ("one small step", "a giant leap")
+        assert app.decode_stage.decoded_text == expected_path(
+            model, "one small step", "a giant leap")[4]
+
+
+@run_async
+async def test_remove_sentence_with_delete(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        n = len(app.session.entries)
+        app.input_stage.sentences.focus()
+        app.input_stage.sentences.highlighted = 0
+        await pilot.press("delete")
+        await settle(pilot)
+        assert len(app.session.entries) == n - 1
+
+
+# -- transform and decode --------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["slerp", "lerp"])
+@run_async
+async def test_every_slider_position_shows_the_decoded_blend(model, method):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        starters = load_starters()
+        a_text, b_text = app.session.entries[0].text, app.session.entries[1].text
+        assert a_text.startswith(starters[0][:10])
+        await choose_ends(pilot, a_text, b_text)
+        if method == "lerp":
+            await pilot.press("m")
+            await settle(pilot)
+        assert app.session.method == method
+        a, b = app.session.a, app.session.b
+        assert (a.text, b.text) == (a_text, b_text)
+        expected = model.decode(blend_path(a.latent, b.latent, 9, method))
+        app.transform_stage.slider.focus()
+        await pilot.press("home")
+        await settle(pilot)
+        for i in range(9):
+            if i:
+                await pilot.press("right" if i % 2 else "l")
+                await settle(pilot)
+            assert app.transform_stage.slider.index == i
+            assert app.decode_stage.decoded_text == expected[i]
+            shown = str(app.query_one("#decoded").render())
+            assert printable(expected[i]).strip()[:20] in shown
+            np.testing.assert_allclose(app.transform_stage.heatmap.values,
+                                       blend_path(a.latent, b.latent, 9, method)[i], atol=1e-6)
+        assert app.session.path_texts == expected
+
+
+@run_async
+async def test_fifty_fast_slider_presses_end_on_the_final_position(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.input_stage.sentences.focus()
+        keys = ["right", "left", "right", "h", "l", "m", "right"] * 7 + ["left"]
+        assert len(keys) == 50
+        await pilot.press(*keys)
+        await settle(pilot)
+        final = 4
+        for key in keys:
+            if key in ("right", "l"):
+                final = min(8, final + 1)
+            elif key in ("left", "h"):
+                final = max(0, final - 1)
+        method = "lerp" if keys.count("m") % 2 else "slerp"
+        assert app.session.method == method
+        assert app.transform_stage.slider.index == final
+        a, b = app.session.a, app.session.b
+        expected = model.decode(blend_path(a.latent, b.latent, 9, method))
+        assert app.decode_stage.decoded_text == expected[final]
+        assert printable(expected[final]).strip()[:20] in str(app.query_one("#decoded").render())
+
+
+@run_async
+async def test_next_starter_pair(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.input_stage.sentences.focus()
+        await pilot.press("p")
+        await settle(pilot)
+        a_text, b_text = load_pairs()[1]
+        assert (app.session.a.text, app.session.b.text) == (a_text, b_text)
+        assert app.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
+
+
+# -- the slide -------------------------------------------------------------------------------
+@run_async
+async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        app.input_stage.sentences.focus()
+        panel = app.query_one(SlidePanel)
+        sections = app.slide.sections
+        seen_stages = set()
+        for i, section in enumerate(sections):
+            if i:
+                await pilot.press("]")
+                await pilot.pause()
+            assert panel.index == i and panel.position == f"{i + 1}/{len(sections)}"
+            for stage in app.query(Stage):
+                assert stage.highlighted == (stage.STAGE == section.stage), (section, stage)
+            seen_stages.update(s.STAGE for s in app.query(Stage) if s.highlighted)
+        assert seen_stages == set(STAGES)
+        await pilot.press("]")  # past the end stays on the last section
+        assert panel.index == len(sections) - 1
+        await pilot.press("[")
+        assert panel.index == len(sections) - 2
+        await pilot.press("3")
+        await pilot.pause()
+        assert panel.section.title == "How the Process Works"
+        assert not any(s.highlighted for s in app.query(Stage))
+        # the contents list opens any section
+        contents = app.query_one("#slide-contents")
+        contents.focus()
+        contents.highlighted = next(i for i, s in enumerate(sections) if s.stage == "transform")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert panel.section.stage == "transform"
+        assert app.transform_stage.has_class("-highlight")
+
+
+@run_async
+async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(SlidePanel)
+        app.input_stage.sentences.focus()
+        assert not panel.display
+        await pilot.press("s")
+        await pilot.pause()
+        assert panel.display
+        await pilot.press("s")
+        await pilot.pause()
+        assert not panel.display
+        await pilot.press("]")  # section keys bring the slide back
+        await pilot.pause()
+        assert panel.display and panel.index == 1
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        assert app.query_one(SlidePanel).display
+        app.input_stage.sentences.focus()
+        await pilot.press("s")
+        await pilot.pause()
+        assert not app.query_one(SlidePanel).display
+
+
+# -- help, palette, export, clipboard, screenshot, theme -------------------------------------
+@run_async
+async def test_f1_opens_help_generated_from_the_bindings(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen._markdown
+        for binding in Binding.make_bindings(app.BINDINGS):
+            assert (binding.tooltip or binding.description) in text
+        assert "`← / h`" in text and "`] / pgdn`" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@run_async
+async def test_command_palette_runs_app_actions(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Encode", "Set A", "Set B", "Blend method", "Copy blend latent",
+                "Export session", "Theme", "Clear", "Save screenshot"} <= titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Blend method")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.method == "lerp"
+
+
+@run_async
+async def test_export_writes_session_json(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.input_stage.sentences.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        target = tmp_path / "out" / "session.json"
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        data = json.loads(target.read_text())
+        assert {"format", "model", "sentences", "a", "b", "blend"} <= set(data)
+        assert data["model"]["name"] == model.name and data["model"]["dim"] == model.dim
+        assert len(data["sentences"]) == len(app.session.entries)
+        first = data["sentences"][0]
+        assert {"text", "reconstruction", "latent"} <= set(first)
+        assert len(first["latent"]) == model.dim
+        assert data["a"]["text"] == app.session.a.text and data["b"]["text"] == app.session.b.text
+        blend = data["blend"]
+        assert blend["t"] == pytest.approx([i / 8 for i in range(9)])
+        assert blend["texts"] == app.session.path_texts and blend["method"] == "slerp"
+        assert any("Session exported" in n and str(target) in n for n in notes(app))
+        # a folder (here: the current one) gets a default file name; Escape cancels
+        path = app.export_session(tmp_path)
+        assert path.parent == tmp_path and json.loads(path.read_text())["sentences"]
+        await pilot.press("e", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+
+
+@run_async
+async def test_export_failure_is_a_notification(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        assert app.export_session(blocker / "sub" / "s.json") is None
+        await pilot.pause()
+        assert any("Could not export" in n for n in notes(app))
+
+
+@run_async
+async def test_copy_latent_puts_json_on_the_clipboard(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.input_stage.sentences.focus()
+        await pilot.press("c")
+        await pilot.pause()
+        data = json.loads(app.clipboard)
+        assert data["kind"] == "blend" and data["t"] == 0.5
+        assert len(data["latent"]) == model.dim
+        np.testing.assert_allclose(data["latent"], app.session.current_latent, atol=1e-5)
+        assert data["text"] == app.decode_stage.decoded_text
+        assert any("Copied to clipboard" in n for n in notes(app))
+        app.action_copy_latent("sentence")
+        assert json.loads(app.clipboard)["kind"] == "sentence"
+
+
+@run_async
+async def test_screenshot_action_saves_svg(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shots = list(tmp_path.glob("textlatent-*.svg"))
+        assert len(shots) == 1 and shots[0].read_text().lstrip().startswith("<svg")
+        assert any("Screenshot saved" in n for n in notes(app))
+
+
+@run_async
+async def test_theme_is_remembered(model, tmp_path):
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+    saved = json.loads((tmp_path / "config" / "settings.json").read_text())
+    assert saved["theme"] == "nord"
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+
+
+# -- bad models ------------------------------------------------------------------------------
+def test_missing_model_folder_is_one_clear_line(capsys, tmp_path):
+    assert run_app("/nope/model") != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "/nope/model" in err and "not found" in err
+    assert "Traceback" not in err
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "config.json").write_text("{}")
+    assert "model.safetensors" in check_model_folder(tmp_path / "m")
+
+
+@run_async
+async def test_corrupt_model_shows_an_error_panel(tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.model"):
+        (folder / name).write_text("not a model")
+    assert check_model_folder(folder) is None  # passes the cheap check; fails to load
+    app = TextLatentApp(model_path=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.load_error
+        panel = app.query_one("#error-panel")
+        assert panel.display and "Could not load the model" in str(panel.render())
+        assert any("Model failed to load" in n for n in notes(app))
+        await pilot.press(*"still typing", "enter")
+        await settle(pilot)
+        assert app.session.entries[-1].text == "still typing"
+        assert not app.session.entries[-1].ready
+
+
+def test_importing_the_app_does_not_import_torch():
+    code = ("import sys, tui, tui.app; from tui.app import TextLatentApp; "
+            "TextLatentApp(starters=False); "
+            "assert 'torch' not in sys.modules, 'torch imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- pieces ----------------------------------------------------------------------------------
+def test_slide_sections():
+    slide = load_slide()
+    titles = [s.title for s in slide.sections]
+    assert titles == ["Overview", "Key Concepts", "Latent Space", "Encoding", "Decoding",
+                      "How the Process Works", "1. Input Data", "2. Encode", "3. Transform",
+                      "4. Decode", "Applications", "Generative vs Traditional Models", "FAQ"]
+    stages = {s.title: s.stage for s in slide.sections if s.stage}
+    assert stages == {"Latent Space": "encode", "Encoding": "encode", "Decoding": "decode",
+                      "1. Input Data": "input", "2. Encode": "encode",
+                      "3. Transform": "transform", "4. Decode": "decode"}
+    process = slide.sections[titles.index("How the Process Works")]
+    assert "### 3. Transform" in process.body and "modified or sampled" in process.body
+    assert set(slide.step_blurbs()) == set(STAGES)
+    tiny = parse_slide("# T\n\nsub\n\n## A\n\na\n\n```\n## not a heading\n```\n## B\n### c\nx\n")
+    assert [s.title for s in tiny.sections] == ["A", "B", "c"] and tiny.subtitle == "sub"
+
+
+def test_heatmap_glyphs_encode_sign_and_size_without_colour():
+    assert glyph_for(-1.0, 0.5) == GLYPHS[0] and glyph_for(1.0, 0.5) == GLYPHS[-1]
+    assert glyph_for(-0.01, 1.0) in "▃▄" and glyph_for(0.01, 1.0) in "▄▅"
+    heights = [GLYPHS.index(glyph_for(v, 1.0)) for v in np.linspace(-1, 1, 17)]
+    assert heights == sorted(heights)
+    assert grid_shape(16, 38) == (16, 2)
+    assert grid_shape(256, 74) == (64, 1)
+    assert grid_shape(256, 38) == (32, 1)
+    widget = LatentHeatmap()
+    assert widget.index_at(0, 0) is None

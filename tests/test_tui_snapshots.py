@@ -1,0 +1,84 @@
+"""Snapshot tests of the app's looks (pytest-textual-snapshot), on the tiny random model.
+
+The tiny model's weights come from a fixed seed, so its (gibberish) decodes are the same on
+every run; notifications are cleared and the cursor does not blink, so nothing depends on time.
+Update with: pytest tests/test_tui_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.app import TextLatentApp
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLATENT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+
+
+async def settle(pilot) -> None:
+    """Wait for the workers and the messages they post; then drop the toasts."""
+    app = pilot.app
+    for _ in range(40):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            break
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_start_screen(snap_compare, tiny_model):
+    """After the model loads: starters encoded, A/B set, slider in the middle."""
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(120, 40),
+                        run_before=settle)
+
+
+def test_blend_in_the_middle(snap_compare, tiny_model):
+    """Two typed sentences blended with lerp; the slider has focus at t = 0.5."""
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.press(*"the cat sat on the mat", "enter", *"the dog slept on the rug",
+                          "enter")
+        await settle(pilot)
+        app.transform_stage.slider.focus()
+        await pilot.press("m", "home", "right", "right", "right", "right")
+        await settle(pilot)
+
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(150, 45),
+                        run_before=run_before)
+
+
+def test_slide_on_how_the_process_works(snap_compare, tiny_model):
+    """The slide panel on its 'How the Process Works' chapter, at 200x60."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.input_stage.sentences.focus()
+        await pilot.press("3")
+        await settle(pilot)
+        assert pilot.app.slide_panel.section.title == "How the Process Works"
+
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(200, 60),
+                        run_before=run_before)
+
+
+def test_small_terminal(snap_compare, tiny_model):
+    """80x24: the slide hides itself and the stages sit in two scrolling columns."""
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(80, 24),
+                        run_before=settle)

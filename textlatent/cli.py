@@ -1,0 +1,537 @@
+"""The `textlatent` command: encode, decode, reconstruct, blend, eval, bench, corpus build,
+train-tokenizer, train and tui (the default).
+
+Modules that import torch are imported inside the handlers, so `--help` and `--version` stay
+fast. Every bad input ends in one `textlatent: error: ...` line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import unicodedata
+import warnings
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+
+PROG = "textlatent"
+EVAL_FILES = {"sentences": ("sentences.txt", "eval_sentences.txt"),
+              "pairs": ("pairs.tsv", "eval_pairs.tsv")}
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+# -- small helpers -------------------------------------------------------------------------------
+def _emit_json(obj: object) -> None:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    print(json.dumps(obj, ensure_ascii=encoding != "utf8"))
+
+
+def _clean(texts: list[str]) -> list[str]:
+    """Replace undecodable command-line bytes (lone surrogates) so they can be printed."""
+    return [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+
+
+def _show(text: str) -> str:
+    """One printable line: control characters and line breaks are shown as escapes."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                   for c in text)
+
+
+def _existing_file(path: str | Path, what: str) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise CliError(f"{what} not found: {path}")
+    if not path.is_file():
+        raise CliError(f"{what} is not a file: {path}")
+    return path
+
+
+def _eval_file(kind: str) -> Path:
+    """The shared eval file (../shared/eval from here or from the repo), else the shipped copy."""
+    shared_name, packaged_name = EVAL_FILES[kind]
+    repo = Path(__file__).resolve().parent.parent
+    for base in (Path.cwd(), repo):
+        candidate = base.parent / "shared" / "eval" / shared_name
+        if candidate.is_file():
+            return candidate
+    return Path(str(resources.files("textlatent.data").joinpath(packaged_name)))
+
+
+def _load(args: argparse.Namespace):
+    """Load the model named by --model (None = builtin) and report truncation as it happens."""
+    from .autoencoder import TruncationWarning, load_model
+
+    warnings.simplefilter("always", TruncationWarning)
+    return load_model(args.model)
+
+
+def _decode_kwargs(args: argparse.Namespace) -> dict:
+    return {"beam": args.beam, "temperature": args.temperature, "top_p": args.top_p,
+            "seed": args.seed, "max_tokens": args.max_tokens}
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+# -- handlers ------------------------------------------------------------------------------------
+def cmd_encode(args: argparse.Namespace) -> int:
+    """Texts -> latents (`--json`: model, dim, texts, latents)."""
+    model = _load(args)
+    texts = _clean(args.texts)
+    z = model.encode(texts)
+    if args.json:
+        _emit_json({"model": model.name, "dim": model.dim, "texts": texts,
+                    "latents": z.tolist()})
+        return 0
+    print(f"model {model.name}, {model.dim} dimensions (use --json for the full vectors)")
+    for text, row in zip(texts, z, strict=True):
+        head = " ".join(f"{v:+.3f}" for v in row[:6])
+        print(f"{_show(text)}\n  [{head} ...]")
+    return 0
+
+
+def _read_latents(source: str | None) -> dict:
+    if source in (None, "-"):
+        if sys.stdin is None or sys.stdin.isatty():
+            raise CliError("give a JSON file, or pipe in the output of `textlatent encode --json`")
+        raw, where = sys.stdin.read(), "standard input"
+    else:
+        path = _existing_file(source, "latents file")
+        raw, where = path.read_text(encoding="utf-8"), str(path)
+    if not raw.strip():
+        raise CliError(f"no input in {where}")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{where} is not valid JSON: {exc}") from exc
+    if isinstance(data, list):
+        data = {"latents": data}
+    if not isinstance(data, dict) or not isinstance(data.get("latents"), list):
+        raise CliError(f"{where} must be a JSON object with a \"latents\" list")
+    return data
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    """Latents JSON from a file or stdin -> texts."""
+    data = _read_latents(args.file)
+    model = _load(args)
+    made_by = data.get("model")
+    if isinstance(made_by, str) and made_by != model.name:
+        print(f"{PROG}: warning: latents come from model {made_by!r}, decoding with "
+              f"{model.name!r}", file=sys.stderr)
+    texts = model.decode(data["latents"], **_decode_kwargs(args))
+    if args.json:
+        _emit_json({"texts": texts})
+    else:
+        print("\n".join(_show(t) for t in texts))
+    return 0
+
+
+def cmd_reconstruct(args: argparse.Namespace) -> int:
+    """Encode then decode each text -> input/output pairs."""
+    model = _load(args)
+    texts = _clean(args.texts)
+    outputs = model.reconstruct(texts, **_decode_kwargs(args))
+    pairs = [{"input": t, "output": o} for t, o in zip(texts, outputs, strict=True)]
+    if args.json:
+        _emit_json({"pairs": pairs})
+    else:
+        for pair in pairs:
+            print(f"{_show(pair['input'])}\n  -> {_show(pair['output'])}")
+    return 0
+
+
+def cmd_blend(args: argparse.Namespace) -> int:
+    """Decode the blend path between two sentences -> (t, text) steps."""
+    import numpy as np
+
+    from .latent import blend_path
+
+    model = _load(args)
+    a, b = _clean([args.a, args.b])
+    ends = model.encode([a, b])
+    path = blend_path(ends[0], ends[1], args.steps, args.method)
+    texts = model.decode(path, **_decode_kwargs(args))
+    ts = np.linspace(0.0, 1.0, args.steps)
+    steps = [{"t": round(float(t), 6), "text": text} for t, text in zip(ts, texts, strict=True)]
+    if args.json:
+        _emit_json({"steps": steps})
+    else:
+        for step in steps:
+            print(f"{step['t']:.2f}  {_show(step['text'])}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Reconstruction and blend metrics on the eval files."""
+    from .evaluate import evaluate
+
+    sentences = _existing_file(args.sentences or _eval_file("sentences"), "sentences file")
+    pairs = _existing_file(args.pairs or _eval_file("pairs"), "pairs file")
+    model = _load(args)
+    result = evaluate(model, sentences, pairs, examples=args.examples, steps=args.steps)
+    if args.json:
+        _emit_json(result)
+        return 0
+    print(f"model {model.name} on {sentences} ({result['n']} sentences)")
+    print(f"{'':8}{'n':>5} {'exact':>7} {'bleu':>7} {'tok_acc':>8}")
+    rows = [("all", result), *result["by_length"].items()]
+    for name, m in rows:
+        print(f"{name:8}{m['n']:>5} {m['exact_match']:>7.3f} {m['bleu']:>7.2f} "
+              f"{m['token_accuracy']:>8.3f}")
+    print(f"blend on {pairs}:")
+    for key, value in result["blend"].items():
+        print(f"  {key:12}{_fmt(value)}")
+    for ex in result.get("examples", []):
+        print(f"{_show(ex['input'])}\n  -> {_show(ex['output'])}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Latency, throughput and memory of the model."""
+    from .bench import run_bench
+
+    model = _load(args)
+    result = run_bench(model, repeats=args.repeats)
+    if args.json:
+        _emit_json(result)
+    else:
+        print(f"model {model.name}")
+        for key, value in result.items():
+            print(f"  {key:16}{_fmt(value)}")
+    return 0
+
+
+def cmd_corpus_build(args: argparse.Namespace) -> int:
+    """Build the training corpus with `textlatent.corpus.build_corpus`."""
+    from .corpus import build_corpus
+
+    exclude = [_existing_file(p, "exclude file") for p in args.exclude] if args.exclude \
+        else [_eval_file("sentences"), _eval_file("pairs")]
+    stats = build_corpus(Path(args.out), Path(args.cache), exclude, seed=args.seed)
+    if args.json:
+        _emit_json(stats)
+        return 0
+    for name, info in stats.get("sources", {}).items():
+        if "error" in info:
+            print(f"  {name:24}skipped: {info['error']}")
+        else:
+            print(f"  {name:24}{info.get('unique', 0):>9} unique {info.get('written', 0):>9} "
+                  f"written")
+    print(f"wrote {stats.get('total_lines', 0)} lines ({stats.get('total_unique', 0)} unique) "
+          f"to {args.out}")
+    return 0
+
+
+def cmd_train_tokenizer(args: argparse.Namespace) -> int:
+    """Train a SentencePiece tokenizer on a corpus file."""
+    from .tokenizer import Tokenizer, train_tokenizer
+
+    corpus = _existing_file(args.corpus, "corpus file")
+    if args.vocab_size < 16:
+        raise CliError("--vocab-size must be at least 16")
+    try:
+        out = train_tokenizer(corpus, args.out, vocab_size=args.vocab_size, seed=args.seed)
+    except RuntimeError as exc:  # SentencePiece reports bad settings as RuntimeError
+        raise CliError(f"tokenizer training failed: {str(exc).split('] ')[-1]}") from exc
+    size = Tokenizer(out).vocab_size
+    if args.json:
+        _emit_json({"tokenizer": str(out), "vocab_size": size})
+    else:
+        print(f"wrote {out} ({size} pieces)")
+    return 0
+
+
+SHAPE_OPTIONS = ("latent_dim", "enc_hidden", "dec_hidden", "emb_dim")
+RECIPE_OPTIONS = ("lr", "batch_tokens", "word_drop", "latent_noise")
+
+
+def _train_configs(args: argparse.Namespace):
+    from .model import ModelConfig
+    from .tokenizer import Tokenizer
+    from .train import TrainConfig
+
+    cfg = TrainConfig(seed=args.seed, bf16=args.bf16)
+    for name in RECIPE_OPTIONS:
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
+    if args.steps is not None:
+        cfg.steps = args.steps
+    elif args.minutes is not None:
+        cfg.seconds = args.minutes * 60.0
+    shape = {k: getattr(args, k) for k in SHAPE_OPTIONS if getattr(args, k) is not None}
+    if shape and args.init:
+        raise CliError("model-shape options cannot be combined with --init")
+    if args.init:
+        return cfg, None
+    if not args.tokenizer:
+        if args.resume:
+            return cfg, None
+        raise CliError("a tokenizer is needed: give --tokenizer FILE (or --init DIR / --resume)")
+    vocab = Tokenizer(_existing_file(args.tokenizer, "tokenizer model")).vocab_size
+    return cfg, ModelConfig(vocab_size=vocab, **shape)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train or fine-tune a model and write its folder."""
+    corpus = _existing_file(args.corpus, "corpus file")
+    if args.init:
+        from .autoencoder import load_model
+
+        load_model(args.init)  # fails early, with a clear message, on a bad folder
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise CliError("--device cuda was asked for but no CUDA device is available")
+    cfg, model_cfg = _train_configs(args)
+    exclude = [_existing_file(p, "exclude file") for p in args.exclude] if args.exclude \
+        else [_eval_file("sentences"), _eval_file("pairs")]
+    from .train import train
+
+    with contextlib.redirect_stdout(sys.stderr):
+        result = train(corpus, Path(args.out),
+                       tokenizer=Path(args.tokenizer) if args.tokenizer else None,
+                       cfg=cfg, model_cfg=model_cfg, resume=args.resume,
+                       init=Path(args.init) if args.init else None, exclude=exclude,
+                       device=args.device, progress=not args.no_progress)
+    if args.json:
+        _emit_json({"out": str(args.out), **result})
+    else:
+        print(f"wrote model folder {args.out}")
+        for key, value in result.items():
+            print(f"  {key:14}{_fmt(value)}")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    """Start the terminal app (imported here, so the library never needs Textual)."""
+    try:
+        from tui.app import run_app
+    except ImportError as exc:
+        raise CliError(f"the terminal app is not available: {exc}") from exc
+    code = run_app(getattr(args, "model", None))
+    return code if isinstance(code, int) else 0
+
+
+# -- the parser ----------------------------------------------------------------------------------
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def _common(p: argparse.ArgumentParser, model: bool = True) -> None:
+    if model:
+        p.add_argument("--model", metavar="DIR", help="model folder (default: the builtin model)")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _decoding(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("decoding")
+    g.add_argument("--beam", type=_int_range(1, 32), default=1, help="beam width (1 = greedy)")
+    g.add_argument("--temperature", type=float, default=0.0,
+                   help="sampling temperature (0 = deterministic)")
+    g.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass")
+    g.add_argument("--seed", type=int, default=None, help="seed for sampling")
+    g.add_argument("--max-tokens", type=_int_range(1, 4096), default=None,
+                   help="longest output in tokens (default: the model's limit)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Encode sentences to latent vectors, blend them, decode them. "
+        "With no command, start the terminal app.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("encode", help="texts -> latent vectors")
+    p.add_argument("texts", nargs="+", metavar="TEXT")
+    _common(p)
+    p.set_defaults(handler=cmd_encode)
+
+    p = sub.add_parser("decode", help="latent vectors (JSON from `encode --json`) -> texts")
+    p.add_argument("file", nargs="?", metavar="FILE", help="JSON file, or - for standard input")
+    _common(p)
+    _decoding(p)
+    p.set_defaults(handler=cmd_decode)
+
+    p = sub.add_parser("reconstruct", help="encode then decode: what the model makes of texts")
+    p.add_argument("texts", nargs="+", metavar="TEXT")
+    _common(p)
+    _decoding(p)
+    p.set_defaults(handler=cmd_reconstruct)
+
+    p = sub.add_parser("blend", help="decode the path between two sentences")
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument("--steps", type=_int_range(2, 101), default=9)
+    p.add_argument("--method", choices=["slerp", "lerp"], default="slerp")
+    _common(p)
+    _decoding(p)
+    p.set_defaults(handler=cmd_blend)
+
+    p = sub.add_parser("eval", help="reconstruction and blend metrics")
+    p.add_argument("--sentences", metavar="FILE", help="one sentence per line")
+    p.add_argument("--pairs", metavar="TSV", help="two tab-separated sentences per line")
+    p.add_argument("--steps", type=_int_range(3, 101), default=9, help="points on a blend path")
+    p.add_argument("--examples", type=_int_range(0, 10_000), default=0,
+                   help="also show this many input/output pairs")
+    _common(p)
+    p.set_defaults(handler=cmd_eval)
+
+    p = sub.add_parser("bench", help="latency, throughput and memory")
+    p.add_argument("--repeats", type=_int_range(1, 10_000), default=30)
+    _common(p)
+    p.set_defaults(handler=cmd_bench)
+
+    p = sub.add_parser("corpus", help="build the training corpus")
+    corpus_sub = p.add_subparsers(dest="corpus_command", metavar="COMMAND", required=True)
+    c = corpus_sub.add_parser("build", help="fetch sources, clean, dedupe and write a corpus")
+    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("--cache", default="data/cache", metavar="DIR",
+                   help="download cache (default: data/cache)")
+    c.add_argument("--exclude", nargs="+", metavar="FILE",
+                   help="files whose sentences must not be in the corpus (default: eval files)")
+    c.add_argument("--seed", type=int, default=0)
+    _common(c, model=False)
+    c.set_defaults(handler=cmd_corpus_build)
+
+    p = sub.add_parser("train-tokenizer", help="train a SentencePiece tokenizer on a corpus")
+    p.add_argument("--corpus", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--vocab-size", type=int, default=8000)
+    p.add_argument("--seed", type=int, default=0)
+    _common(p, model=False)
+    p.set_defaults(handler=cmd_train_tokenizer)
+
+    _train_parser(sub)
+
+    p = sub.add_parser("tui", help="start the terminal app (the default)")
+    p.add_argument("--model", metavar="DIR", help="model folder (default: the builtin model)")
+    p.set_defaults(handler=cmd_tui)
+    return parser
+
+
+def _train_parser(sub) -> None:
+    p = sub.add_parser("train", help="train or fine-tune a model")
+    p.add_argument("--corpus", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--tokenizer", metavar="FILE")
+    p.add_argument("--init", metavar="DIR", help="fine-tune from this model folder")
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--minutes", type=_positive_float, metavar="M")
+    length.add_argument("--steps", type=_int_range(1, 10**9), metavar="N")
+    p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--exclude", nargs="+", metavar="FILE",
+                   help="files whose sentences are left out (default: eval files)")
+    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    shape = p.add_argument_group("model shape")
+    for name in SHAPE_OPTIONS:
+        shape.add_argument(f"--{name.replace('_', '-')}", type=_int_range(1, 65_536))
+    recipe = p.add_argument_group("recipe")
+    recipe.add_argument("--lr", type=_positive_float)
+    recipe.add_argument("--batch-tokens", type=_int_range(1, 10**8))
+    recipe.add_argument("--word-drop", type=float)
+    recipe.add_argument("--latent-noise", type=float)
+    _common(p, model=False)
+    p.set_defaults(handler=cmd_train)
+
+
+# -- entry point ---------------------------------------------------------------------------------
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror and exc.filename:
+        return f"{exc.strerror}: {exc.filename}"
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Truncation warnings become one stderr line; other warnings are shown as usual."""
+    cut = [w for w in caught if w.category.__name__ == "TruncationWarning"]
+    if len(cut) == 1:
+        print(f"{PROG}: warning: {cut[0].message}", file=sys.stderr)
+    elif cut:
+        print(f"{PROG}: warning: texts longer than the model's token limit were cut "
+              f"({len(cut)} times; first: {cut[0].message})", file=sys.stderr)
+    for w in caught:
+        if w not in cut:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush stays quiet."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    handler = getattr(args, "handler", cmd_tui)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            return handler(args)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except (CliError, ValueError, TypeError, KeyError, OSError) as exc:
+        return _error(_message(exc))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("TEXTLATENT_DEBUG"):
+            raise
+        print(f"{PROG}: error: unexpected {type(exc).__name__}: {_message(exc)} "
+              f"(set TEXTLATENT_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+    finally:
+        _report_warnings(caught)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

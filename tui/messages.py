@@ -1,0 +1,93 @@
+"""Messages the worker threads post back to the app, and the encode step they run."""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from textlatent.autoencoder import TextAutoencoder
+
+# warnings.catch_warnings swaps process-wide state: one encode at a time may use it.
+_WARNINGS_LOCK = threading.Lock()
+
+
+@dataclass
+class EncodeResult:
+    """What the model made of one sentence (or why it could not)."""
+
+    entry_id: int
+    latent: np.ndarray | None = None
+    reconstruction: str | None = None
+    seen_text: str | None = None
+    truncated: bool = False
+    error: str | None = None
+
+
+def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult:
+    """Encode and reconstruct one text exactly as `model.reconstruct([text])` does.
+
+    A text over the model's token limit is cut by the library with a TruncationWarning;
+    we catch it and report the part the model actually saw.
+    """
+    from textlatent.autoencoder import TruncationWarning
+
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            latent = model.encode([text])
+            reconstruction = model.decode(latent)[0]
+            truncated = any(issubclass(w.category, TruncationWarning) for w in caught)
+            seen = model.tokenizer.decode(model.tokenize([text])[0]) if truncated else text
+        except (ValueError, TypeError) as exc:
+            return EncodeResult(entry_id, error=str(exc))
+        except Exception as exc:  # any failure becomes a notification
+            return EncodeResult(entry_id, error=f"{type(exc).__name__}: {exc}")
+    return EncodeResult(entry_id, latent[0], reconstruction, seen, truncated)
+
+
+class ModelLoaded(Message):
+    """The model is ready to use."""
+
+    def __init__(self, model: TextAutoencoder) -> None:
+        super().__init__()
+        self.model = model
+
+
+class ModelFailed(Message):
+    """The model could not be loaded; `error` says why in one line."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class Encoded(Message):
+    """One sentence was encoded (or failed)."""
+
+    def __init__(self, result: EncodeResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class PathDecoded(Message):
+    """The whole blend path for (A id, B id, method) was decoded."""
+
+    def __init__(self, key: tuple[int, int, str], texts: list[str]) -> None:
+        super().__init__()
+        self.key = key
+        self.texts = texts
+
+
+class DecodeFailed(Message):
+    """Decoding the blend path failed."""
+
+    def __init__(self, key: tuple[int, int, str], error: str) -> None:
+        super().__init__()
+        self.key = key
+        self.error = error

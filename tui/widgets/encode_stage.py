@@ -1,0 +1,68 @@
+"""EncodeStage (2. Encode): the highlighted sentence's latent as a heat map, sparkline, figures."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Sparkline, Static
+
+from ..session import Entry, Session, printable
+from .latent_heatmap import LatentHeatmap
+from .stage import Stage
+
+
+def figures(z: np.ndarray, cos_ab: float | None) -> str:
+    """D, norm, min/max and cos(A, B) as one line."""
+    cos = "—" if cos_ab is None else f"{cos_ab:+.3f}"
+    return (f"D {z.size} · ‖z‖ {float(np.linalg.norm(z)):.3f} · min {float(z.min()):+.3f} · "
+            f"max {float(z.max()):+.3f} · cos(A,B) {cos}")
+
+
+class EncodeStage(Stage):
+    """What one sentence looks like to the model: D numbers on the unit sphere."""
+
+    STAGE = "encode"
+    NUMBER = 2
+    DEFAULT_TITLE = "Encode"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="encode-caption", classes="caption")
+        yield LatentHeatmap(id="encode-heatmap", empty="highlight an encoded sentence")
+        yield Sparkline([], id="encode-sparkline", summary_function=_mean)
+        yield Static("", id="encode-figures", classes="figures")
+
+    @property
+    def heatmap(self) -> LatentHeatmap:
+        return self.query_one("#encode-heatmap", LatentHeatmap)
+
+    def show_entry(self, session: Session, entry: Entry | None) -> None:
+        """Show `entry`'s latent (or say why there is none)."""
+        caption = self.query_one("#encode-caption", Static)
+        sparkline = self.query_one(Sparkline)
+        stats = self.query_one("#encode-figures", Static)
+        if entry is None or not entry.ready:
+            why = "no sentence yet" if entry is None else "not encoded yet"
+            caption.update(Text(why, style="dim"))
+            self.heatmap.show(None)
+            sparkline.data = []
+            sparkline.display = False
+            stats.update("")
+            return
+        role = session.role(entry)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("z(")
+        line.append(printable(entry.text), "bold")
+        line.append(")")
+        if role:
+            line.append(f"  = {' and '.join(role)}", "italic")
+        caption.update(line)
+        z = np.asarray(entry.latent, np.float32)
+        self.heatmap.show(z)
+        sparkline.data = [float(v) for v in z]
+        sparkline.display = True
+        stats.update(figures(z, session.cosine_ab()))
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
