@@ -97,7 +97,9 @@ class TextAutoencoder:
         try:
             state = load_file(str(path / WEIGHTS_FILE))
         except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-            raise ModelError(f"{path / WEIGHTS_FILE} is not a readable safetensors file: {exc}")
+            raise ModelError(
+                f"{path / WEIGHTS_FILE} is not a readable safetensors file: {exc}"
+            ) from exc
         net = SentenceAutoencoder(cfg)
         expected = net.state_dict()
         missing = sorted(set(expected) - set(state))

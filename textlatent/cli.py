@@ -253,7 +253,7 @@ def cmd_train_tokenizer(args: argparse.Namespace) -> int:
 
 
 SHAPE_OPTIONS = ("latent_dim", "enc_hidden", "dec_hidden", "emb_dim")
-RECIPE_OPTIONS = ("lr", "batch_tokens", "word_drop", "latent_noise")
+RECIPE_OPTIONS = ("lr", "batch_tokens", "max_batch", "warmup_steps", "word_drop", "latent_noise")
 
 
 def _train_configs(args: argparse.Namespace):
@@ -463,6 +463,8 @@ def _train_parser(sub) -> None:
     recipe = p.add_argument_group("recipe")
     recipe.add_argument("--lr", type=_positive_float)
     recipe.add_argument("--batch-tokens", type=_int_range(1, 10**8))
+    recipe.add_argument("--max-batch", type=_int_range(1, 10**6), help="sentences per batch")
+    recipe.add_argument("--warmup-steps", type=_int_range(0, 10**7))
     recipe.add_argument("--word-drop", type=float)
     recipe.add_argument("--latent-noise", type=float)
     _common(p, model=False)

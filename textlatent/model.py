@@ -70,9 +70,13 @@ class SentenceAutoencoder(nn.Module):
     def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Token ids (B, T) right-padded, lengths (B,) -> unit latents (B, D)."""
         x = self.drop(self.embed(ids))
-        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, h = self.encoder(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
+        if bool((lengths == ids.shape[1]).all()):  # no padding: skip packing (fast path)
+            out, h = self.encoder(x)
+        else:
+            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True,
+                                          enforce_sorted=False)
+            out, h = self.encoder(packed)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
         last = torch.cat([h[-2], h[-1]], dim=-1)
         mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths[:, None])
         mean = (out * mask[..., None]).sum(1) / lengths[:, None].clamp(min=1)
@@ -102,6 +106,74 @@ class SentenceAutoencoder(nn.Module):
         out, h = self.decoder(x, h)
         return F.log_softmax(self.logits(out, z)[:, 0].float(), dim=-1), h
 
+    def fast_stepper(self, z: torch.Tensor):
+        """Inference-only step function with the z-dependent terms computed once.
+
+        Equivalent to `step` for a one-layer decoder, but avoids recomputing the z halves of
+        the input and output projections at every step and the per-call overhead of nn.GRU.
+        Returns (initial state (B, H), step(prev ids, h) -> (logits (B, V), h)).
+        """
+        if self.cfg.dec_layers != 1:
+            h0 = self.initial_state(z)
+
+            def slow(prev, h):
+                logp, h = self.step(z, prev, h)
+                return logp, h
+
+            return h0, slow
+        w = self._inference_weights(z.device)
+        mm_dtype = w["w_h"].dtype
+        gz = F.linear(z, w["w_z"], self.decoder.bias_ih_l0)
+        oz = F.linear(z, w["w_oz"], self.out_proj.bias)
+        b_hh, out_bias, embed = self.decoder.bias_hh_l0, self.out_bias, self.embed.weight
+
+        def mm(bias: torch.Tensor, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+            if mm_dtype == torch.float32:
+                return torch.addmm(bias, x, weight)
+            return torch.mm(x.to(mm_dtype), weight).float() + bias
+
+        def fast(prev, h):
+            gi = mm(gz, embed[prev], w["w_e"])
+            gh = mm(b_hh, h, w["w_h"])
+            i_r, i_u, i_n = gi.chunk(3, 1)
+            h_r, h_u, h_n = gh.chunk(3, 1)
+            r = torch.sigmoid(i_r + h_r)
+            u = torch.sigmoid(i_u + h_u)
+            n = torch.tanh(i_n + r * h_n)
+            h = n + u * (h - n)
+            logits = mm(out_bias, mm(oz, h, w["w_oh"]), w["emb_t"])
+            return logits, h
+
+        return torch.tanh(self.init_state(z)), fast
+
+    def _inference_weights(self, device: torch.device) -> dict:
+        """Transposed (and, on CPUs with native bf16, bfloat16) decoder weights, cached.
+
+        The cache is keyed on the weights' version counters, so training or loading new
+        weights rebuilds it. bf16 halves memory traffic per step; gates stay float32.
+        """
+        params = [self.decoder.weight_ih_l0, self.decoder.weight_hh_l0, self.out_proj.weight,
+                  self.embed.weight]
+        key = (str(device), tuple((p.data_ptr(), p._version) for p in params))
+        cache = getattr(self, "_infer_cache", None)
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        dtype = torch.float32
+        if device.type == "cpu" and getattr(torch.cpu, "_is_avx512_bf16_supported", bool)():
+            dtype = torch.bfloat16
+        e, hid = self.cfg.emb_dim, self.cfg.dec_hidden
+        w_ih = self.decoder.weight_ih_l0.detach()
+        weights = {
+            "w_z": w_ih[:, e:],
+            "w_oz": self.out_proj.weight.detach()[:, hid:],
+            "w_e": w_ih[:, :e].t().contiguous().to(dtype),
+            "w_h": self.decoder.weight_hh_l0.detach().t().contiguous().to(dtype),
+            "w_oh": self.out_proj.weight.detach()[:, :hid].t().contiguous().to(dtype),
+            "emb_t": self.embed.weight.detach().t().contiguous().to(dtype),
+        }
+        self._infer_cache = (key, weights)
+        return weights
+
     @torch.inference_mode()
     def generate(
         self,
@@ -113,17 +185,17 @@ class SentenceAutoencoder(nn.Module):
     ) -> list[list[int]]:
         """Greedy (temperature 0) or nucleus sampling for a batch of latents, one call."""
         n = z.shape[0]
-        h = self.initial_state(z)
+        h, step = self.fast_stepper(z)
         prev = torch.full((n,), self.cfg.bos_id, dtype=torch.long, device=z.device)
         done = torch.zeros(n, dtype=torch.bool, device=z.device)
         steps = []
         for _ in range(max_tokens):
-            logp, h = self.step(z, prev, h)
-            logp[:, self.cfg.pad_id] = -float("inf")
+            logits, h = step(prev, h)
+            logits[:, self.cfg.pad_id] = -float("inf")
             if temperature <= 0:
-                nxt = logp.argmax(-1)
+                nxt = logits.argmax(-1)
             else:
-                nxt = _sample_top_p(logp / temperature, top_p, generator)
+                nxt = _sample_top_p(logits.float() / temperature, top_p, generator)
             nxt = torch.where(done, torch.full_like(nxt, self.cfg.eos_id), nxt)
             steps.append(nxt)
             done |= nxt == self.cfg.eos_id
@@ -138,15 +210,16 @@ class SentenceAutoencoder(nn.Module):
         """Length-normalised beam search, all latents and beams batched together."""
         n, k, eos = z.shape[0], beam, self.cfg.eos_id
         zz = z.repeat_interleave(k, 0)
-        h = self.initial_state(zz)
+        h, step = self.fast_stepper(zz)
         prev = torch.full((n * k,), self.cfg.bos_id, dtype=torch.long, device=z.device)
         scores = torch.full((n, k), -float("inf"), device=z.device)
         scores[:, 0] = 0.0
         seqs = torch.zeros((n * k, 0), dtype=torch.long, device=z.device)
         finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
         for t in range(max_tokens):
-            logp, h = self.step(zz, prev, h)
-            logp[:, self.cfg.pad_id] = -float("inf")
+            logits, h = step(prev, h)
+            logits[:, self.cfg.pad_id] = -float("inf")
+            logp = F.log_softmax(logits.float(), dim=-1)
             vocab = logp.shape[-1]
             total = (scores.view(-1, 1) + logp).view(n, k * vocab)
             top, idx = total.topk(2 * k, dim=-1)
@@ -169,7 +242,7 @@ class SentenceAutoencoder(nn.Module):
                         filled += 1
             rows = (torch.arange(n, device=z.device)[:, None] * k + new_src).view(-1)
             seqs = torch.cat([seqs[rows], new_tok.view(-1, 1)], dim=1)
-            h = h[:, rows]
+            h = h[rows] if h.dim() == 2 else h[:, rows]
             prev = new_tok.view(-1)
             scores = new_scores
             best_open = (scores.max(-1).values / (t + 2)).tolist()

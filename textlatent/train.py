@@ -227,7 +227,8 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
         tokenizer = out / TOKENIZER_FILE
     cfg = cfg or TrainConfig()
     if init is not None and not resuming:
-        model_cfg = ModelConfig.from_dict(json.loads((Path(init) / CONFIG_FILE).read_text())["model"])
+        init_config = json.loads((Path(init) / CONFIG_FILE).read_text())
+        model_cfg = ModelConfig.from_dict(init_config["model"])
         tokenizer = tokenizer or Path(init) / TOKENIZER_FILE
     if tokenizer is None:
         raise ValueError("a tokenizer model is needed (--tokenizer, --init or --resume)")
