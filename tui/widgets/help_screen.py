@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -24,7 +24,7 @@ lights up.
 """
 
 
-def binding_rows(app, bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+def binding_rows(app: App, bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     """(keys, what they do) per description; every key is listed, e.g. '← / h'."""
     rows: dict[str, list[str]] = {}
     for binding in Binding.make_bindings(bindings):
@@ -36,7 +36,7 @@ def binding_rows(app, bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     return [(" / ".join(dict.fromkeys(keys)), text) for text, keys in rows.items()]
 
 
-def help_markdown(app, groups: list[tuple[str, Iterable[BindingType]]]) -> str:
+def help_markdown(app: App, groups: list[tuple[str, Iterable[BindingType]]]) -> str:
     """The help page: an intro, then one key table per group of bindings."""
     parts = [INTRO]
     for title, bindings in groups:
