@@ -37,6 +37,8 @@ async def settle(pilot) -> None:
         if not any(w.is_running for w in app.workers):
             break
     app.clear_notifications()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
     await pilot.pause()
 
 

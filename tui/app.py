@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -306,8 +307,13 @@ class TextLatentApp(SharingMixin, App[int]):
         self.decode_stage.show_session(session)
 
     def _show_highlighted(self) -> None:
-        entry = self.session.get(self.input_stage.sentences.highlighted_id)
-        self.encode_stage.show_entry(self.session, entry)
+        try:
+            sentences = self.input_stage.sentences
+            encode_stage = self.encode_stage
+        except NoMatches:  # the screen is being torn down (app exiting)
+            return
+        entry = self.session.get(sentences.highlighted_id)
+        encode_stage.show_entry(self.session, entry)
 
     @on(OptionList.OptionHighlighted, "#sentences")
     def _sentence_highlighted(self) -> None:

@@ -29,6 +29,8 @@ class SentenceList(OptionList):
         "sentence-list--arrow",
     }
 
+    FULL_REDRAW_ROWS = 40  # small lists are simply rebuilt; long ones are updated row by row
+
     class Remove(Message):
         """The learner asked to remove one sentence."""
 
@@ -39,6 +41,7 @@ class SentenceList(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._ids: list[int] = []
+        self._keys: list[tuple] = []
         self._waiting: str | None = "waiting for the model…"
 
     @property
@@ -76,14 +79,33 @@ class SentenceList(OptionList):
         return grid
 
     def show_session(self, session: Session, highlight_id: int | None = None) -> None:
-        """Redraw every row from the session, keeping (or moving) the highlight."""
+        """Bring the rows up to date with the session, keeping (or moving) the highlight.
+
+        Past FULL_REDRAW_ROWS, only rows whose content changed are redrawn and new sentences
+        are appended, so a session with hundreds of sentences stays responsive.
+        """
         keep = self.highlighted_id if highlight_id is None else highlight_id
-        self._ids = [e.id for e in session.entries]
-        self.set_options(Option(self._row(session, e)) for e in session.entries)
+        entries = session.entries
+        ids = [e.id for e in entries]
+        keys = [self._row_key(session, e) for e in entries]
+        old = len(self._ids)
+        if ids[:old] != self._ids or len(entries) <= self.FULL_REDRAW_ROWS:
+            self.set_options(Option(self._row(session, e)) for e in entries)
+        else:
+            for index, (entry, key) in enumerate(zip(entries[:old], keys)):
+                if self._keys[index] != key:
+                    self.replace_option_prompt_at_index(index, self._row(session, entry))
+            if len(entries) > old:
+                self.add_options(Option(self._row(session, e)) for e in entries[old:])
+        self._ids, self._keys = ids, keys
         if keep in self._ids:
             self.highlighted = self._ids.index(keep)
         elif self._ids:
             self.highlighted = len(self._ids) - 1
+
+    def _row_key(self, session: Session, entry: Entry) -> tuple:
+        return (session.role(entry), entry.text, entry.truncated, entry.reconstruction,
+                entry.error, self._waiting)
 
     def set_encoding(self) -> None:
         """Pending rows now say 'encoding…' (the model is ready)."""

@@ -1,0 +1,88 @@
+"""Measure the app headlessly: launch to first paint, to model ready, and key-to-text latency.
+
+`textlatent tui --bench` runs the app in fresh processes (so interpreter start and imports
+count), each timed from the moment the parent spawns it, and prints medians as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZE = (160, 48)
+
+
+def measure(model_path: str | None = None, runs: int = 3) -> dict:
+    """Median timings over `runs` fresh processes."""
+    rows = []
+    for _ in range(runs):
+        start = time.time()
+        cmd = [sys.executable, "-m", "tui.startup_bench", model_path or ""]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr else "failed")
+        child = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append({
+            "first_paint_s": child["painted"] - start,
+            "model_ready_s": child["ready"] - start,
+            "first_blend_s": child["blend"] - start,
+            "slider_key_ms": child["slider_ms"],
+            "new_blend_ms": child["new_blend_ms"],
+        })
+    return {key: round(statistics.median(r[key] for r in rows), 4) for key in rows[0]} | {
+        "runs": runs, "terminal": f"{SIZE[0]}x{SIZE[1]}"}
+
+
+async def _until(pilot, condition, timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await pilot.pause(0.005)
+
+
+async def _child(model_path: str | None) -> dict:
+    from .app import TextLatentApp
+
+    with tempfile.TemporaryDirectory() as config:
+        app = TextLatentApp(model_path=model_path, config_folder=Path(config))
+        async with app.run_test(size=SIZE) as pilot:
+            painted = time.time()
+            await _until(pilot, lambda: app.model is not None or app.load_error is not None)
+            ready = time.time()
+            if app.load_error:
+                raise RuntimeError(app.load_error)
+            session = app.session
+            await _until(pilot, lambda: session.path_texts is not None)
+            blend = time.time()
+            from .widgets.blend_slider import BlendSlider
+
+            app.query_one(BlendSlider).focus()
+            await pilot.press("home")
+            slider = []
+            for _ in range(session.steps - 1):
+                t = time.perf_counter()
+                before = session.t_index
+                await pilot.press("right")
+                await _until(pilot, lambda b=before: session.t_index == b + 1
+                             and session.current_text is not None)
+                await pilot.pause()
+                slider.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            await pilot.press("p")
+            await _until(pilot, lambda: session.path_texts is not None)
+            await pilot.pause()
+            new_blend = (time.perf_counter() - t) * 1000
+    return {"painted": painted, "ready": ready, "blend": blend,
+            "slider_ms": statistics.median(slider), "new_blend_ms": new_blend}
+
+
+if __name__ == "__main__":
+    result = asyncio.run(_child(sys.argv[1] or None if len(sys.argv) > 1 else None))
+    print(json.dumps(result))
