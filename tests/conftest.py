@@ -5,8 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 DATA = Path(__file__).parent / "data"
+
+# Hypothesis profiles: "ci" (the default) is fixed-seed and quick; "long" is for a local soak,
+# chosen with `pytest --hypothesis-profile long`.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", derandomize=True, max_examples=200, deadline=None,
+                          suppress_health_check=_SLOW_OK, print_blob=True)
+settings.register_profile("long", max_examples=10_000, deadline=None,
+                          suppress_health_check=_SLOW_OK)
+
+settings.load_profile("ci")  # hypothesis' plugin loads --hypothesis-profile's choice after this
 
 
 @pytest.fixture(scope="session")

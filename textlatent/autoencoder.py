@@ -15,11 +15,13 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .model import ModelConfig, SentenceAutoencoder
-from .tokenizer import BOS_ID, EOS_ID, PAD_ID, Tokenizer
+from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer, replace_surrogates
 
 CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FILE = "config.json", "model.safetensors", "tokenizer.model"
 BATCH = 256
 MAX_CHARS = 4096
+# Characters that carry no content: a text made only of these is "empty".
+_BLANK_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 class ModelError(ValueError):
@@ -41,7 +43,32 @@ def load_model(path: str | Path | None = None, device: str = "cpu") -> TextAutoe
 
 
 class TextAutoencoder:
-    """Encode sentences to unit latent vectors and decode latents to sentences. Thread-safe."""
+    """Encode sentences to unit latent vectors and decode latents to sentences.
+
+    Input contract (also in docs/input-contract.md):
+
+    - `encode` takes a str or a list/tuple of str. Anything else is a TypeError, as is a
+      non-str item ("text 3 is bytes, not str"). An empty list, and a text made only of
+      whitespace, control and format characters ("", "  ", "\\x00", "\\u200b", ...), is a
+      ValueError ("text 3 is empty ...").
+    - Every other text is accepted as it is: NUL and control characters, right-to-left text,
+      combining marks, emoji, CJK, private-use and unassigned code points all reach the
+      tokenizer, which falls back to bytes for anything outside its vocabulary.
+    - Lone surrogates (undecodable bytes, broken UTF-16) are replaced with U+FFFD.
+    - A text longer than the model's limit is cut, with a `TruncationWarning` per text that
+      names it: over `max_tokens - 1` tokens, the ids are cut to that many; over MAX_CHARS
+      (4096) characters, only the first MAX_CHARS are tokenized. Turn the warning into an
+      error with `warnings.simplefilter("error", TruncationWarning)`.
+    - Any number of texts per call: they are encoded in batches of BATCH.
+    - `decode` takes latents of shape (n, D) or (D,) as any real numbers (lists, ints, any
+      float width). Wrong shape, non-numbers (str, bool, complex, None), NaN or infinity and
+      all-zero rows are a ValueError. Rows are renormalised to unit length in float64, so
+      very large or very small rows keep their direction. Decoded texts are valid Unicode.
+    - Decoding options out of range (beam, temperature, top_p, max_tokens) are a ValueError.
+
+    Thread-safe: one instance may be shared by many threads; calls into the network are
+    serialised by a lock, so every call gives the same result as it would alone.
+    """
 
     def __init__(self, net: SentenceAutoencoder, tokenizer: Tokenizer, name: str = "model",
                  device: str = "cpu", meta: dict | None = None):
@@ -83,7 +110,8 @@ class TextAutoencoder:
         try:
             raw = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
             cfg = ModelConfig.from_dict(raw["model"])
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            _check_config(cfg)
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise ModelError(f"{path / CONFIG_FILE} is not a valid model config: {exc}") from exc
         try:
             tok = Tokenizer(path / TOKENIZER_FILE)
@@ -100,8 +128,13 @@ class TextAutoencoder:
             raise ModelError(
                 f"{path / WEIGHTS_FILE} is not a readable safetensors file: {exc}"
             ) from exc
-        net = SentenceAutoencoder(cfg)
-        expected = net.state_dict()
+        try:
+            cfg.check_size()  # refuse absurd shapes before allocating anything
+            net = SentenceAutoencoder(cfg)
+            expected = net.state_dict()
+        except (RuntimeError, ValueError, TypeError, OverflowError) as exc:
+            raise ModelError(f"{path / CONFIG_FILE} describes an impossible network: "
+                             f"{_first_line(exc)}") from exc
         missing = sorted(set(expected) - set(state))
         extra = sorted(set(state) - set(expected))
         if missing or extra:
@@ -111,9 +144,18 @@ class TextAutoencoder:
             if tensor.shape != expected[key].shape:
                 raise ModelError(f"weights do not match config.json: {key} has shape "
                                  f"{tuple(tensor.shape)}, expected {tuple(expected[key].shape)}")
-        net.load_state_dict({k: v.float() for k, v in state.items()})
-        name = raw.get("name") or path.name
-        return cls(net, tok, name=name, device=device, meta=raw.get("meta", {}))
+            if not tensor.is_floating_point():
+                raise ModelError(f"{path / WEIGHTS_FILE}: {key} has dtype {tensor.dtype}, "
+                                 "not floating point")
+        state = {k: v.float() for k, v in state.items()}
+        for key, tensor in state.items():
+            if not bool(torch.isfinite(tensor).all()):
+                raise ModelError(f"{path / WEIGHTS_FILE}: {key} contains NaN or infinity")
+        net.load_state_dict(state, assign=True)
+        name = raw.get("name")
+        meta = raw.get("meta")
+        return cls(net, tok, name=name if isinstance(name, str) and name else path.name,
+                   device=device, meta=meta if isinstance(meta, dict) else {})
 
     def save(self, path: str | Path, name: str | None = None, half: bool = False,
              meta: dict | None = None) -> Path:
@@ -126,23 +168,31 @@ class TextAutoencoder:
 
     # -- encode ------------------------------------------------------------------------------
     def tokenize(self, texts: list[str]) -> list[list[int]]:
-        """Validate texts and turn them into ids, cut to the model's limit (with a warning)."""
+        """Validate texts and turn them into ids, cut to the model's limit (with a warning).
+
+        Raises TypeError / ValueError as described in the class docstring; warns with
+        TruncationWarning for each text that is cut.
+        """
         texts = _check_texts(texts)
         limit = self.max_tokens - 1
         out = []
         for i, text in enumerate(texts):
             ids = self.tokenizer.encode(text[:MAX_CHARS])
-            if len(ids) > limit or len(text) > MAX_CHARS:
-                warnings.warn(
-                    f"text {i} has {len(ids)} tokens; cut to the model's limit of {limit}",
-                    TruncationWarning, stacklevel=3,
-                )
-                ids = ids[:limit]
-            out.append(ids)
+            if len(text) > MAX_CHARS:
+                size = f"{len(text)} characters"
+            elif len(ids) > limit:
+                size = f"{len(ids)} tokens"
+            else:
+                out.append(ids)
+                continue
+            warnings.warn(f"text {i} has {size}; cut to the model's limit of {limit} tokens",
+                          TruncationWarning, stacklevel=3)
+            out.append(ids[:limit])
         return out
 
     def encode(self, texts: list[str] | str) -> np.ndarray:
-        """Texts -> float32 array (n, D) of unit vectors."""
+        """Texts -> float32 array (n, D) of unit vectors (see the class docstring for the
+        input contract: TypeError, ValueError for empty texts, TruncationWarning)."""
         if isinstance(texts, str):
             texts = [texts]
         ids = self.tokenize(texts)
@@ -162,13 +212,18 @@ class TextAutoencoder:
     def decode(self, latents: np.ndarray, *, beam: int = 1, temperature: float = 0.0,
                top_p: float = 1.0, seed: int | None = None,
                max_tokens: int | None = None) -> list[str]:
-        """Latents (n, D) or (D,) -> texts. Rows are renormalised to unit length."""
+        """Latents (n, D) or (D,) -> texts. Rows are renormalised to unit length.
+
+        ValueError for latents of the wrong shape, non-numbers, NaN/inf or all-zero rows, and
+        for options out of range.
+        """
         z = check_latents(latents, self.dim)
         max_tokens = self.max_tokens if max_tokens is None else int(max_tokens)
         if not 1 <= max_tokens <= 4 * self.max_tokens:
             raise ValueError(f"max_tokens must be between 1 and {4 * self.max_tokens}")
-        if beam < 1 or beam > 32:
-            raise ValueError("beam must be between 1 and 32")
+        if isinstance(beam, bool) or not isinstance(beam, (int, np.integer)) \
+                or not 1 <= beam <= 32:
+            raise ValueError("beam must be a whole number between 1 and 32")
         if temperature < 0 or not np.isfinite(temperature):
             raise ValueError("temperature must be >= 0")
         if not 0 < top_p <= 1:
@@ -194,6 +249,7 @@ class TextAutoencoder:
 
 
 def _check_texts(texts: list[str]) -> list[str]:
+    """The input contract of `encode` (see TextAutoencoder): returns the texts to tokenize."""
     if not isinstance(texts, (list, tuple)):
         raise TypeError("texts must be a list of strings")
     if not texts:
@@ -202,36 +258,68 @@ def _check_texts(texts: list[str]) -> list[str]:
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"text {i} is {type(text).__name__}, not str")
-        # Lone surrogates cannot be encoded as UTF-8: replace them so nothing crashes.
-        text = text.encode("utf-8", "replace").decode("utf-8")
-        if not text.strip() or all(unicodedata.category(c)[0] in "CZ" for c in text):
-            raise ValueError(f"text {i} is empty")
+        text = replace_surrogates(text)
+        if all(unicodedata.category(c) in _BLANK_CATEGORIES for c in text):
+            raise ValueError(f"text {i} is empty (nothing but whitespace or control characters)")
         clean.append(text)
     return clean
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _check_config(cfg: ModelConfig) -> None:
+    """Types and ranges of config.json's model section; raises ValueError naming the field."""
+    for key, value in cfg.to_dict().items():
+        if key == "dropout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not 0 <= value < 1:
+                raise ValueError(f"dropout must be a number in [0, 1), got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**24:
+            raise ValueError(f"{key} must be a whole number from 0 to 2**24, got {value!r}")
+    for key in ("vocab_size", "emb_dim", "enc_hidden", "enc_layers", "latent_dim", "dec_hidden",
+                "dec_layers"):
+        if getattr(cfg, key) < 1:
+            raise ValueError(f"{key} must be at least 1")
+    if cfg.max_tokens < 2:
+        raise ValueError("max_tokens must be at least 2")
+    specials = (cfg.pad_id, cfg.unk_id, cfg.bos_id, cfg.eos_id)
+    if specials != (PAD_ID, UNK_ID, BOS_ID, EOS_ID):
+        raise ValueError(f"special ids (pad, unk, bos, eos) must be "
+                         f"{(PAD_ID, UNK_ID, BOS_ID, EOS_ID)}, got {specials}")
+
+
 def check_latents(latents: np.ndarray, dim: int) -> np.ndarray:
-    """Validate latents of shape (n, dim) or (dim,) and return unit float32 rows."""
+    """Validate latents of shape (n, dim) or (dim,) and return unit float32 rows.
+
+    Raises ValueError for anything that is not a finite, non-zero array of real numbers of that
+    shape. Rows are rescaled in float64, so very large or very small (but non-zero) rows keep
+    their direction.
+    """
     try:
         arr = np.asarray(latents)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise ValueError(f"latents are not a numeric array: {exc}") from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating)
                                    or np.issubdtype(arr.dtype, np.integer)):
         raise ValueError(f"latents must be numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float32)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != dim:
         raise ValueError(f"latents must have shape (n, {dim}), got {tuple(np.shape(latents))}")
     if arr.shape[0] == 0:
         raise ValueError("no latents given")
+    arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise ValueError("latents contain NaN or infinity")
-    norms = np.linalg.norm(arr, axis=1, keepdims=True)
-    if (norms < 1e-8).any():
+    scale = np.abs(arr).max(axis=1, keepdims=True)
+    if (scale == 0).any():
         raise ValueError("a latent is all zeros; it has no direction to decode")
-    return np.ascontiguousarray(arr / norms, dtype=np.float32)
+    arr = arr / scale
+    return np.ascontiguousarray(arr / np.linalg.norm(arr, axis=1, keepdims=True),
+                                dtype=np.float32)
 
 
 def save_model_folder(path: Path, net: SentenceAutoencoder, tokenizer_file: Path, name: str,

@@ -36,8 +36,10 @@ def _emit_json(obj: object) -> None:
 
 
 def _clean(texts: list[str]) -> list[str]:
-    """Replace undecodable command-line bytes (lone surrogates) so they can be printed."""
-    return [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+    """Undecodable command-line bytes (lone surrogates) -> U+FFFD, so they can be printed."""
+    from .tokenizer import replace_surrogates
+
+    return [replace_surrogates(t) for t in texts]
 
 
 def _show(text: str) -> str:
@@ -46,13 +48,23 @@ def _show(text: str) -> str:
                    for c in text)
 
 
-def _existing_file(path: str | Path, what: str) -> Path:
+def _existing_file(path: str | Path, what: str, text: bool = False) -> Path:
+    """`path` if it is a readable file; with `text`, also check that it is UTF-8."""
     path = Path(path)
     if not path.exists():
         raise CliError(f"{what} not found: {path}")
     if not path.is_file():
         raise CliError(f"{what} is not a file: {path}")
+    if text:
+        _utf8(path.read_bytes(), f"{what} {path}")
     return path
+
+
+def _utf8(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
 def _eval_file(kind: str) -> Path:
@@ -104,16 +116,21 @@ def _read_latents(source: str | None) -> dict:
     if source in (None, "-"):
         if sys.stdin is None or sys.stdin.isatty():
             raise CliError("give a JSON file, or pipe in the output of `textlatent encode --json`")
-        raw, where = sys.stdin.read(), "standard input"
+        where = "standard input"
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = _utf8(stream.read(), where) if stream is not None else sys.stdin.read()
     else:
         path = _existing_file(source, "latents file")
-        raw, where = path.read_text(encoding="utf-8"), str(path)
+        where = str(path)
+        raw = _utf8(path.read_bytes(), where)
     if not raw.strip():
         raise CliError(f"no input in {where}")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise CliError(f"{where} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise CliError(f"{where} is nested too deeply to be latents") from None
     if isinstance(data, list):
         data = {"latents": data}
     if not isinstance(data, dict) or not isinstance(data.get("latents"), list):
@@ -176,8 +193,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Reconstruction and blend metrics on the eval files."""
     from .evaluate import evaluate
 
-    sentences = _existing_file(args.sentences or _eval_file("sentences"), "sentences file")
-    pairs = _existing_file(args.pairs or _eval_file("pairs"), "pairs file")
+    sentences = _existing_file(args.sentences or _eval_file("sentences"), "sentences file", True)
+    pairs = _existing_file(args.pairs or _eval_file("pairs"), "pairs file", True)
     model = _load(args)
     result = evaluate(model, sentences, pairs, examples=args.examples, steps=args.steps)
     if args.json:
@@ -216,7 +233,7 @@ def cmd_corpus_build(args: argparse.Namespace) -> int:
     """Build the training corpus with `textlatent.corpus.build_corpus`."""
     from .corpus import build_corpus
 
-    exclude = [_existing_file(p, "exclude file") for p in args.exclude] if args.exclude \
+    exclude = [_existing_file(p, "exclude file", True) for p in args.exclude] if args.exclude \
         else [_eval_file("sentences"), _eval_file("pairs")]
     stats = build_corpus(Path(args.out), Path(args.cache), exclude, seed=args.seed)
     if args.json:
@@ -295,7 +312,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if not torch.cuda.is_available():
             raise CliError("--device cuda was asked for but no CUDA device is available")
     cfg, model_cfg = _train_configs(args)
-    exclude = [_existing_file(p, "exclude file") for p in args.exclude] if args.exclude \
+    exclude = [_existing_file(p, "exclude file", True) for p in args.exclude] if args.exclude \
         else [_eval_file("sentences"), _eval_file("pairs")]
     from .train import train
 
@@ -305,6 +322,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                        cfg=cfg, model_cfg=model_cfg, resume=args.resume,
                        init=Path(args.init) if args.init else None, exclude=exclude,
                        device=args.device, progress=not args.no_progress)
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun, the first process reports
+        return 0
     if args.json:
         _emit_json({"out": str(args.out), **result})
     else:
@@ -320,6 +339,14 @@ def cmd_tui(args: argparse.Namespace) -> int:
         from tui.app import run_app
     except ImportError as exc:
         raise CliError(f"the terminal app is not available: {exc}") from exc
+    if getattr(args, "bench", False):
+        from tui.startup_bench import measure
+
+        try:
+            _emit_json(measure(getattr(args, "model", None), runs=args.runs))
+        except (RuntimeError, TimeoutError) as exc:
+            raise CliError(f"the app benchmark failed: {exc}") from exc
+        return 0
     code = run_app(getattr(args, "model", None))
     return code if isinstance(code, int) else 0
 
@@ -437,6 +464,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tui", help="start the terminal app (the default)")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the builtin model)")
+    p.add_argument("--bench", action="store_true",
+                   help="time start-up and slider latency headlessly, print JSON")
+    p.add_argument("--runs", type=_int_range(1, 50), default=3, help="runs for --bench")
     p.set_defaults(handler=cmd_tui)
     return parser
 
@@ -497,6 +527,15 @@ def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
+def _printable_streams() -> None:
+    """On a terminal that is not UTF-8, show what it cannot print as escapes, not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8":
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
 def _silence_stdout() -> None:
     """After a broken pipe, point stdout at /dev/null so the exit flush stays quiet."""
     try:
@@ -507,6 +546,7 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    _printable_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

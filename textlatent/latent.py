@@ -6,17 +6,24 @@ import numpy as np
 
 
 def normalize(v: np.ndarray) -> np.ndarray:
-    """Scale rows (or a single vector) to unit length; zero vectors raise ValueError."""
-    v = np.asarray(v, dtype=np.float32)
-    norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    if (norms < 1e-12).any():
+    """Scale rows (or a single vector) to unit length.
+
+    Zero vectors and vectors with NaN or infinity raise ValueError. Rows are first divided by
+    their largest magnitude, so very large or very small vectors keep their direction.
+    """
+    v = np.asarray(v, dtype=np.float64)
+    if not np.isfinite(v).all():
+        raise ValueError("cannot normalize a vector with NaN or infinity")
+    scale = np.abs(v).max(axis=-1, keepdims=True)
+    if (scale == 0).any():
         raise ValueError("cannot normalize a zero vector")
-    return (v / norms).astype(np.float32)
+    v = v / scale
+    return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
 
 
 def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     """Straight-line blend, renormalised to the unit sphere."""
-    a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)  # no overflow in the norm
     mid = (1.0 - t) * a + t * b
     if np.linalg.norm(mid) < 1e-6:
         return slerp(a, b, t)
@@ -26,8 +33,10 @@ def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
 def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     """Spherical blend along the great circle from a (t=0) to b (t=1)."""
     a, b = normalize(a), normalize(b)
-    dot = float(np.clip(np.dot(a, b), -1.0, 1.0))
-    omega = np.arccos(dot)
+    # The angle from atan2 stays exact near 0 and pi, where arccos of a float32 dot does not:
+    # b == -a must take the antipodal branch, or the blend passes through zero.
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    omega = 2.0 * np.arctan2(np.linalg.norm(a64 - b64), np.linalg.norm(a64 + b64))
     if omega < 1e-6:
         return normalize((1.0 - t) * a + t * b)
     if np.pi - omega < 1e-6:
@@ -56,11 +65,11 @@ def blend_path(a: np.ndarray, b: np.ndarray, steps: int = 9, method: str = "sler
 def arithmetic(base: np.ndarray, plus: list[np.ndarray] = (), minus: list[np.ndarray] = (),
                scale: float = 1.0) -> np.ndarray:
     """base + scale * (sum(plus) - sum(minus)), renormalised (e.g. king - man + woman)."""
-    out = np.asarray(base, np.float32).copy()
+    out = np.asarray(base, np.float64).copy()
     for v in plus:
-        out = out + scale * np.asarray(v, np.float32)
+        out = out + scale * np.asarray(v, np.float64)
     for v in minus:
-        out = out - scale * np.asarray(v, np.float32)
+        out = out - scale * np.asarray(v, np.float64)
     return normalize(out)
 
 

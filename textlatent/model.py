@@ -36,6 +36,22 @@ class ModelConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def check_size(self, max_params: int = 500_000_000) -> None:
+        """Raise ValueError for non-positive sizes or a network too big to allocate."""
+        sizes = ("vocab_size", "emb_dim", "enc_hidden", "enc_layers", "latent_dim",
+                 "dec_hidden", "dec_layers", "max_tokens")
+        for name in sizes:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        e, h, d, g = self.emb_dim, self.enc_hidden, self.latent_dim, self.dec_hidden
+        approx = (self.vocab_size * e + 6 * h * (e + h) * self.enc_layers + 4 * h * d
+                  + d * g * self.dec_layers + 3 * g * (e + d + g) * self.dec_layers
+                  + (g + d) * e)
+        if approx > max_params:
+            raise ValueError(f"the network would have about {approx:,} parameters; "
+                             f"the limit is {max_params:,}")
+
     @classmethod
     def from_dict(cls, data: dict) -> ModelConfig:
         known = {f.name for f in fields(cls)}
@@ -81,6 +97,19 @@ class SentenceAutoencoder(nn.Module):
         mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths[:, None])
         mean = (out * mask[..., None]).sum(1) / lengths[:, None].clamp(min=1)
         return F.normalize(self.to_latent(torch.cat([last, mean], dim=-1)), dim=-1)
+
+    def forward(self, src: torch.Tensor, src_len: torch.Tensor, inputs: torch.Tensor,
+                latent_noise: float = 0.0) -> torch.Tensor:
+        """Training pass: encode `src`, jitter z on the sphere, teacher-force `inputs` -> logits.
+
+        `latent_noise` is the expected norm of the Gaussian noise added to z before it is
+        renormalised (denoising in latent space, which keeps blends smooth).
+        """
+        z = self.encode(src, src_len)
+        if latent_noise > 0:
+            noise = torch.randn_like(z) * (latent_noise / z.shape[-1] ** 0.5)
+            z = F.normalize(z + noise, dim=-1)
+        return self.decode_train(z, inputs)
 
     # -- decoder ---------------------------------------------------------------------------
     def initial_state(self, z: torch.Tensor) -> torch.Tensor:

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import sentencepiece as spm
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
+META = "\u2581"  # SentencePiece's visible space: in input text it would read as " "
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable bytes, broken UTF-16) -> U+FFFD, so the text is valid UTF-8."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 class Tokenizer:
-    """Lossless text <-> ids. Any string round-trips: unknown characters fall back to bytes."""
+    """Lossless text <-> ids. Any string round-trips: unknown characters fall back to bytes.
+
+    (Lone surrogates, which no UTF-8 text can hold, come back as U+FFFD.)
+    """
 
     def __init__(self, model_file: str | Path):
         path = Path(model_file)
@@ -33,11 +44,46 @@ class Tokenizer:
         return self.sp.GetPieceSize()
 
     def encode(self, text: str) -> list[int]:
-        """Text -> ids without BOS/EOS."""
-        return list(self.sp.EncodeAsIds(text))
+        """Text -> ids without BOS/EOS. Lone surrogates are encoded as U+FFFD."""
+        text = replace_surrogates(text)
+        if META not in text:
+            return list(self.sp.EncodeAsIds(text))
+        return self._encode_with_meta(text)
 
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
-        return [list(ids) for ids in self.sp.EncodeAsIds(texts)]
+        texts = [replace_surrogates(t) for t in texts]
+        plain = [list(ids) for ids in self.sp.EncodeAsIds([t for t in texts if META not in t])]
+        plain.reverse()
+        return [self._encode_with_meta(t) if META in t else plain.pop() for t in texts]
+
+    def _encode_with_meta(self, text: str) -> list[int]:
+        """Encode U+2581 as its UTF-8 bytes: SentencePiece would otherwise decode it as a space.
+
+        Each segment after a U+2581 is encoded on its own, minus the dummy "▁" prefix that
+        SentencePiece puts in front of every input.
+        """
+        meta_bytes = self._byte_ids(META)
+        out: list[int] = []
+        for k, segment in enumerate(text.split(META)):
+            if k:
+                out.extend(meta_bytes)
+            if not segment:
+                continue
+            ids = list(self.sp.EncodeAsIds(segment))
+            first = self.sp.IdToPiece(ids[0])
+            if k and first.startswith(META):
+                ids[:1] = [i for c in first[len(META):] for i in self._char_ids(c)]
+            out.extend(ids)
+        return out
+
+    def _char_ids(self, char: str) -> list[int]:
+        piece = self.sp.PieceToId(char)
+        if self.sp.IsUnknown(piece) or self.sp.IsControl(piece):
+            return self._byte_ids(char)
+        return [piece]
+
+    def _byte_ids(self, text: str) -> list[int]:
+        return [self.sp.PieceToId(f"<0x{b:02X}>") for b in text.encode("utf-8")]
 
     def decode(self, ids: list[int]) -> str:
         """Ids -> text; special ids are skipped."""
@@ -54,7 +100,7 @@ def train_tokenizer(corpus: str | Path, out: str | Path, vocab_size: int = 8000,
     out.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     spm.set_random_generator_seed(seed)
-    with open(corpus, encoding="utf-8") as fh:
+    with open(corpus, encoding="utf-8", errors="replace") as fh:
         spm.SentencePieceTrainer.Train(
             sentence_iterator=(line.rstrip("\n") for line in fh),
             model_writer=buf,

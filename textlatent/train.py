@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from .autoencoder import CONFIG_FILE, TOKENIZER_FILE, save_model_folder
+from .autoencoder import CONFIG_FILE, MAX_CHARS, TOKENIZER_FILE, save_model_folder
 from .model import ModelConfig, SentenceAutoencoder
 from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
 
@@ -68,19 +68,42 @@ def read_exclusions(files: list[Path]) -> set[str]:
     return out
 
 
-def load_sentences(corpus: Path, exclude: set[str]) -> tuple[list[str], int]:
-    """Corpus lines minus excluded sentences -> (sentences, number removed)."""
-    kept, removed = [], 0
+# Control characters other than tab, and U+FFFD (bytes that are not UTF-8): a binary line.
+_BINARY_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+DROP_REASONS = ("empty", "binary", "overlong", "excluded")
+
+
+def read_corpus(corpus: Path, exclude: set[str]) -> tuple[list[str], dict[str, int]]:
+    """Usable corpus lines -> (sentences, number of lines dropped for each of DROP_REASONS).
+
+    Dropped: blank lines, binary lines (control characters, bytes that are not UTF-8), lines
+    over MAX_CHARS characters (never read whole) and lines matching an excluded sentence.
+    """
+    kept: list[str] = []
+    counts = dict.fromkeys(DROP_REASONS, 0)
     with open(corpus, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+        while line := fh.readline(MAX_CHARS + 1):
+            if len(line) > MAX_CHARS and not line.endswith("\n"):
+                counts["overlong"] += 1
+                while line and not line.endswith("\n"):
+                    line = fh.readline(1 << 20)
+                continue
             line = line.rstrip("\n")
             if not line.strip():
-                continue
-            if normalize_sentence(line) in exclude:
-                removed += 1
-                continue
-            kept.append(line)
-    return kept, removed
+                counts["empty"] += 1
+            elif _BINARY_RE.search(line):
+                counts["binary"] += 1
+            elif normalize_sentence(line) in exclude:
+                counts["excluded"] += 1
+            else:
+                kept.append(line)
+    return kept, counts
+
+
+def load_sentences(corpus: Path, exclude: set[str]) -> tuple[list[str], int]:
+    """Corpus lines minus excluded and unusable ones -> (sentences, number excluded)."""
+    kept, counts = read_corpus(corpus, exclude)
+    return kept, counts["excluded"]
 
 
 def is_dev(text: str, dev_fraction: float = 0.01) -> bool:
@@ -89,8 +112,12 @@ def is_dev(text: str, dev_fraction: float = 0.01) -> bool:
     return (h % 10_000) < dev_fraction * 10_000
 
 
-def tokenize_corpus(sentences: list[str], tok: Tokenizer, max_tokens: int) -> list[np.ndarray]:
+def tokenize_corpus(sentences: list[str], tok: Tokenizer, max_tokens: int,
+                    counts: dict | None = None) -> list[np.ndarray]:
+    """Token ids cut to the model's limit; `counts["cut"]` (if given) gets how many were cut."""
     ids = tok.encode_batch(sentences)
+    if counts is not None:
+        counts["cut"] = sum(len(x) > max_tokens - 1 for x in ids)
     return [np.asarray(x[: max_tokens - 1], dtype=np.int32) for x in ids]
 
 
@@ -162,21 +189,17 @@ def lr_at(cfg: TrainConfig, step: int, progress: float) -> float:
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * cos)
 
 
-def loss_on(net: SentenceAutoencoder, ids: torch.Tensor, lengths: torch.Tensor,
+def loss_on(net: torch.nn.Module, ids: torch.Tensor, lengths: torch.Tensor,
             cfg: TrainConfig, gen: torch.Generator | None = None) -> tuple[torch.Tensor, int]:
     """Denoising reconstruction loss for a batch -> (mean loss, number of target tokens)."""
     src, src_len = add_noise(ids, lengths, cfg.word_drop, cfg.word_mask, gen)
     src = src[:, : int(src_len.max())]
-    z = net.encode(src, src_len)
-    if cfg.latent_noise > 0:
-        noise = torch.randn(z.shape, device=z.device, generator=gen)
-        z = F.normalize(z + noise * cfg.latent_noise / math.sqrt(z.shape[-1]), dim=-1)
     b = ids.shape[0]
     bos = torch.full((b, 1), BOS_ID, dtype=torch.long, device=ids.device)
     inputs = torch.cat([bos, ids], 1)
     targets = torch.cat([ids, torch.full((b, 1), PAD_ID, dtype=torch.long, device=ids.device)], 1)
     targets[torch.arange(b, device=ids.device), lengths] = EOS_ID
-    logits = net.decode_train(z, inputs)
+    logits = net(src, src_len, inputs, cfg.latent_noise)  # forward(): DDP syncs gradients
     loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1),
                            ignore_index=PAD_ID)
     return loss, int((targets != PAD_ID).sum())
@@ -243,7 +266,7 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
     rng = random.Random(cfg.seed)
     dev_seqs, train_seqs = _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out)
 
-    dev = torch.device(device)
+    rank, world, dev = _init_distributed(torch.device(device))
     if dev.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
@@ -263,8 +286,18 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
         state = load_file(str(Path(init) / "model.safetensors"), device=str(dev))
         net.load_state_dict({k: v.float() for k, v in state.items()})
 
-    bar = _progress_bar(cfg, progress, step)
-    log = open(out / "log.jsonl", "a", encoding="utf-8")
+    model = net
+    if world > 1:  # torchrun: one process per device, gradients averaged across them
+        from torch.nn.parallel import DistributedDataParallel
+
+        model = DistributedDataParallel(net, device_ids=[dev.index] if dev.type == "cuda"
+                                        else None)
+    lead = rank == 0  # only the first process reports, evaluates and writes checkpoints
+    bar = _progress_bar(cfg, progress and lead, step)
+    log = None
+    if lead:
+        _drop_partial_line(out / "log.jsonl")
+        log = open(out / "log.jsonl", "a", encoding="utf-8")
     t0 = time.time()
     last_ckpt = last_eval = time.time()
     metrics: dict = {}
@@ -273,23 +306,26 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
     net.train()
     while True:
         elapsed = elapsed_before + time.time() - t0
-        frac = _progress(cfg, step, elapsed)
+        frac = _agree(_progress(cfg, step, elapsed), world, dev)
         if frac >= 1.0:
             break
         if not batches:
             batches = make_batches(train_seqs, cfg.batch_tokens, cfg.max_batch, rng)
+            if world > 1:  # same shuffled list everywhere; each process takes its share
+                share = len(batches) // world
+                batches = batches[rank::world][:share] or batches[:1]
         ids, lengths = collate(train_seqs, batches.pop())
         ids, lengths = ids.to(dev, non_blocking=True), lengths.to(dev)
         for group in opt.param_groups:
             group["lr"] = lr_at(cfg, step, frac)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-            loss, ntok = loss_on(net, ids, lengths, cfg)
+            loss, ntok = loss_on(model, ids, lengths, cfg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), cfg.clip)
         opt.step()
         step += 1
-        tokens_seen += ntok
+        tokens_seen += ntok * world
         if step % 20 == 0 or running is None:
             value = float(loss.detach())
             running = value if running is None else 0.9 * running + 0.1 * value
@@ -299,6 +335,8 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
         if bar is not None:
             _advance(bar, cfg, step, elapsed)
         now = time.time()
+        if not lead:
+            continue
         if now - last_eval >= cfg.eval_every:
             metrics = dev_metrics(net, dev_seqs, dev)
             _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, frac), metrics)
@@ -307,13 +345,41 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
             _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
             last_ckpt = now
     elapsed = elapsed_before + time.time() - t0
-    metrics = dev_metrics(net, dev_seqs, dev)
-    _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, 1.0), metrics)
-    _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
+    if lead:
+        metrics = dev_metrics(net, dev_seqs, dev)
+        _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, 1.0), metrics)
+        _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
+        log.close()
     if bar is not None:
         bar.close()
-    log.close()
+    if world > 1:
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
     return {"step": step, "tokens_seen": tokens_seen, "elapsed": elapsed, **metrics}
+
+
+def _init_distributed(dev: torch.device) -> tuple[int, int, torch.device]:
+    """Join the process group torchrun set up (WORLD_SIZE > 1) -> (rank, world size, device)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1, dev
+    import torch.distributed as dist
+
+    if dev.type == "cuda":
+        dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(dev)
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
+    return dist.get_rank(), world, dev
+
+
+def _agree(value: float, world: int, dev: torch.device) -> float:
+    """All processes use the first process's value (so they stop at the same step)."""
+    if world <= 1:
+        return value
+    t = torch.tensor([value], dtype=torch.float64, device=dev)
+    torch.distributed.broadcast(t, src=0)
+    return float(t.item())
 
 
 def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
@@ -324,10 +390,9 @@ def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
     else:
         if corpus is None:
             raise ValueError("give a corpus file (--corpus) or token data (--data)")
-        texts, removed = load_sentences(Path(corpus), excluded)
-        if removed:
-            print(f"removed {removed} corpus lines that match excluded sentences")
-        seqs = tokenize_corpus(texts, tok, model_cfg.max_tokens)
+        texts, counts = read_corpus(Path(corpus), excluded)
+        seqs = tokenize_corpus(texts, tok, model_cfg.max_tokens, counts)
+        print(corpus_report(corpus, len(texts), counts, model_cfg.max_tokens))
     if texts is not None:
         dev_mask = [is_dev(t) for t in texts]
     else:
@@ -340,6 +405,17 @@ def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
     if not train_seqs:
         raise ValueError("the corpus has no training sentences")
     return dev_seqs or train_seqs[:100], train_seqs
+
+
+def corpus_report(corpus, kept: int, counts: dict, max_tokens: int) -> str:
+    """One line: how many corpus lines were kept, dropped (by reason) and cut."""
+    dropped = [f"{counts[k]} {k}" for k in DROP_REASONS if counts.get(k)]
+    line = f"corpus {corpus}: {kept} lines kept"
+    if dropped:
+        line += f"; dropped {sum(counts[k] for k in DROP_REASONS)} ({', '.join(dropped)})"
+    if counts.get("cut"):
+        line += f"; {counts['cut']} cut to {max_tokens - 1} tokens"
+    return line
 
 
 def _progress(cfg: TrainConfig, step: int, elapsed: float) -> float:
@@ -366,6 +442,17 @@ def _advance(bar, cfg: TrainConfig, step: int, elapsed: float) -> None:
     target = step if cfg.steps else int(elapsed)
     if target > bar.n:
         bar.update(target - bar.n)
+
+
+def _drop_partial_line(path: Path) -> None:
+    """A run killed while logging leaves half a line: cut it, so every line stays JSON."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with open(path, "rb+") as fh:
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) != b"\n":
+            fh.seek(0)
+            fh.truncate(fh.read().rfind(b"\n") + 1)
 
 
 def _log(fh, step, tokens, elapsed, loss, lr, metrics) -> None:
