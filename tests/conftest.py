@@ -53,3 +53,28 @@ def builtin_model():
     from textlatent import load_model
 
     return load_model()
+
+
+@pytest.fixture(scope="session")
+def mdir(tiny_model_dir) -> str:
+    """The tiny model folder as a command-line argument."""
+    return str(tiny_model_dir)
+
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny models decode faster on one thread, and it keeps app tests light on CPU."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture
+def app_isolated(tmp_path, monkeypatch):
+    """App settings go to a temp config folder; exports and screenshots to a temp cwd."""
+    monkeypatch.setenv("TEXTLATENT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)

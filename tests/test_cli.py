@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_cli
 
 from textlatent import __version__
 from textlatent.cli import _show, main
@@ -19,19 +20,8 @@ from textlatent.cli import _show, main
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="module")
-def mdir(tiny_model_dir) -> str:
-    return str(tiny_model_dir)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def run_json(capsys, *argv: str) -> dict:
-    code, out, err = run(capsys, *argv, "--json")
+    code, out, err = run_cli(capsys, *argv, "--json")
     assert code == 0, err
     return json.loads(out)
 
@@ -50,12 +40,12 @@ def assert_clean_error(code: int, err: str, match: str = "") -> None:
 
 # -- basics --------------------------------------------------------------------------------------
 def test_version(capsys):
-    code, out, _ = run(capsys, "--version")
+    code, out, _ = run_cli(capsys, "--version")
     assert code == 0 and out.strip() == f"textlatent {__version__}"
 
 
 def test_help_lists_every_command(capsys):
-    code, out, _ = run(capsys, "--help")
+    code, out, _ = run_cli(capsys, "--help")
     assert code == 0
     for name in ("encode", "decode", "reconstruct", "blend", "eval", "bench", "corpus",
                  "train-tokenizer", "train", "tui"):
@@ -65,7 +55,7 @@ def test_help_lists_every_command(capsys):
 @pytest.mark.parametrize("argv", [["frobnicate"], ["encode"], ["corpus"], ["blend", "a"],
                                   ["train", "--corpus", "x"], ["encode", "--bogus", "a"]])
 def test_usage_errors_exit_2(capsys, argv):
-    code, _, err = run(capsys, *argv)
+    code, _, err = run_cli(capsys, *argv)
     assert code == 2 and "usage:" in err and "Traceback" not in err
 
 
@@ -82,7 +72,7 @@ def test_encode_json(capsys, mdir, tiny_model):
 
 
 def test_encode_human(capsys, mdir):
-    code, out, _ = run(capsys, "encode", "--model", mdir, "the cat sat")
+    code, out, _ = run_cli(capsys, "encode", "--model", mdir, "the cat sat")
     assert code == 0 and "16 dimensions" in out and "the cat sat" in out
 
 
@@ -91,7 +81,7 @@ def test_decode_file_round_trip(capsys, mdir, tiny_model, tmp_path):
     f.write_text(json.dumps(run_json(capsys, "encode", "--model", mdir, "the cat sat", "hi")))
     data = run_json(capsys, "decode", str(f), "--model", mdir)
     assert data == {"texts": tiny_model.reconstruct(["the cat sat", "hi"])}
-    code, out, _ = run(capsys, "decode", str(f), "--model", mdir)
+    code, out, _ = run_cli(capsys, "decode", str(f), "--model", mdir)
     assert code == 0 and out.split("\n")[:-1] == [_show(t) for t in data["texts"]]
 
 
@@ -116,7 +106,7 @@ def test_decode_accepts_a_bare_list_and_sampling_options(capsys, monkeypatch, md
 
 def test_decode_warns_about_other_model(capsys, monkeypatch, mdir):
     set_stdin(monkeypatch, json.dumps({"model": "someone-else", "latents": [[1.0] * 16]}))
-    code, out, err = run(capsys, "decode", "--model", mdir)
+    code, out, err = run_cli(capsys, "decode", "--model", mdir)
     assert code == 0 and out.strip() != ""
     assert "warning" in err and "someone-else" in err
 
@@ -131,7 +121,7 @@ def test_reconstruct_json(capsys, mdir, tiny_model):
 
 
 def test_reconstruct_human(capsys, mdir):
-    code, out, _ = run(capsys, "reconstruct", "--model", mdir, "the cat sat")
+    code, out, _ = run_cli(capsys, "reconstruct", "--model", mdir, "the cat sat")
     assert code == 0 and out.startswith("the cat sat\n  -> ")
 
 
@@ -145,7 +135,7 @@ def test_blend_json(capsys, mdir, extra, n):
 
 
 def test_blend_human(capsys, mdir):
-    code, out, _ = run(capsys, "blend", "the cat sat", "a dog ran", "--model", mdir)
+    code, out, _ = run_cli(capsys, "blend", "the cat sat", "a dog ran", "--model", mdir)
     assert code == 0 and len(out.splitlines()) == 9 and out.startswith("0.00  ")
 
 
@@ -176,7 +166,7 @@ def test_eval_examples_and_human(capsys, mdir, eval_files):
                     "--examples", "2")
     assert [e["input"] for e in data["examples"]] == ["the cat sat on the mat",
                                                       "a dog ran in the park"]
-    code, out, _ = run(capsys, "eval", "--model", mdir, "--sentences", s, "--pairs", p)
+    code, out, _ = run_cli(capsys, "eval", "--model", mdir, "--sentences", s, "--pairs", p)
     assert code == 0 and "exact" in out and "valid_words" in out
 
 
@@ -230,7 +220,7 @@ def test_corpus_build(capsys, monkeypatch, tmp_path):
     assert [p.suffix for p in exclude] == [".txt", ".tsv"] and all(p.is_file() for p in exclude)
     keep = tmp_path / "keep.txt"
     keep.write_text("a sentence\n")
-    code, text, _ = run(capsys, "corpus", "build", "--out", str(out), "--exclude", str(keep))
+    code, text, _ = run_cli(capsys, "corpus", "build", "--out", str(out), "--exclude", str(keep))
     assert code == 0 and "wrote 2 lines" in text and "offline" in text
     assert calls[-1][2] == [keep] and calls[-1][1] == Path("data/cache")
 
@@ -253,7 +243,7 @@ def test_train_tokenizer_and_train(capsys, tmp_path):
     tuned = tmp_path / "tuned"
     common[4] = str(tuned)
     assert run_json(capsys, *common, "--steps", "1", "--init", str(out))["step"] == 1
-    code, _, err = run(capsys, *common, "--steps", "1", "--init", str(out), "--latent-dim", "4")
+    code, _, err = run_cli(capsys, *common, "--steps", "1", "--init", str(out), "--latent-dim", "4")
     assert_clean_error(code, err, "--init")
 
 
@@ -269,7 +259,7 @@ def test_tui_is_the_default(capsys, monkeypatch):
 
 def test_tui_missing_is_a_clean_error(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "tui.app", None)
-    code, _, err = run(capsys, "tui")
+    code, _, err = run_cli(capsys, "tui")
     assert_clean_error(code, err, "terminal app")
 
 
@@ -310,7 +300,7 @@ def test_input_errors(capsys, mdir, tmp_path, argv, match):
     argv = [a.format(**names) for a in argv]
     if argv[0] not in ("train-tokenizer", "train", "corpus"):
         argv += ["--model", mdir]
-    code, _, err = run(capsys, *argv)
+    code, _, err = run_cli(capsys, *argv)
     assert_clean_error(code, err, match)
 
 
@@ -328,7 +318,7 @@ def test_input_errors(capsys, mdir, tmp_path, argv, match):
 ])
 def test_decode_bad_input(capsys, monkeypatch, mdir, payload, match):
     set_stdin(monkeypatch, payload)
-    code, _, err = run(capsys, "decode", "--model", mdir)
+    code, _, err = run_cli(capsys, "decode", "--model", mdir)
     assert_clean_error(code, err, match)
 
 
@@ -336,7 +326,7 @@ def test_decode_bad_input(capsys, monkeypatch, mdir, payload, match):
                                          (["--temperature", "-1"], "temperature")])
 def test_decode_bad_options(capsys, monkeypatch, mdir, opts, match):
     set_stdin(monkeypatch, json.dumps([[1.0] * 16]))
-    code, _, err = run(capsys, "decode", "--model", mdir, *opts)
+    code, _, err = run_cli(capsys, "decode", "--model", mdir, *opts)
     assert_clean_error(code, err, match)
 
 
@@ -346,18 +336,18 @@ def test_bad_model_folders(capsys, tmp_path, tiny_model_dir, broken_model):
              (str(tmp_path), "missing config.json"),
              (broken_model, "safetensors")]
     for folder, match in cases:
-        code, _, err = run(capsys, "encode", "--model", folder, "a cat")
+        code, _, err = run_cli(capsys, "encode", "--model", folder, "a cat")
         assert_clean_error(code, err, match)
 
 
 def test_truncation_is_one_warning_line(capsys, mdir):
-    code, out, err = run(capsys, "reconstruct", "--model", mdir, "word " * 100)
+    code, out, err = run_cli(capsys, "reconstruct", "--model", mdir, "word " * 100)
     assert code == 0 and "->" in out
     assert len(err.strip().splitlines()) == 1 and "warning" in err and "cut" in err
 
 
 def test_many_truncations_are_one_line(capsys, mdir):
-    code, _, err = run(capsys, "reconstruct", "--model", mdir, "word " * 100, "cat " * 100)
+    code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, "word " * 100, "cat " * 100)
     assert code == 0 and len(err.strip().splitlines()) == 1 and "2 times" in err
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from helpers import run_cli
 from safetensors.torch import load_file, save_file
 
 from textlatent import load_model
@@ -33,7 +34,6 @@ from textlatent.autoencoder import (
     builtin_model_path,
     check_latents,
 )
-from textlatent.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_MB = "x" * 1_000_000
@@ -178,17 +178,6 @@ def test_ten_thousand_sentences_in_one_call(tiny_model, monkeypatch):
 
 
 # -- 1. input texts (command line) ---------------------------------------------------------------
-@pytest.fixture(scope="module")
-def mdir(tiny_model_dir) -> str:
-    return str(tiny_model_dir)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def assert_clean_error(code: int, err: str, match: str) -> None:
     assert code == 2, err
     assert "Traceback" not in err
@@ -199,19 +188,19 @@ def assert_clean_error(code: int, err: str, match: str) -> None:
 
 @pytest.mark.parametrize("text", ["\x00", "\x1b\x07", "\u200b\ufeff", "\u3000"])
 def test_cli_blank_text_is_exit_2(capsys, mdir, text):
-    code, _, err = run(capsys, "encode", "--model", mdir, "a cat", text)
+    code, _, err = run_cli(capsys, "encode", "--model", mdir, "a cat", text)
     assert_clean_error(code, err, "text 1 is empty")
 
 
 def test_cli_control_characters_stay_on_one_line(capsys, mdir):
-    code, out, err = run(capsys, "reconstruct", "--model", mdir, "a\x00b\x1b[2Jc\nd")
+    code, out, err = run_cli(capsys, "reconstruct", "--model", mdir, "a\x00b\x1b[2Jc\nd")
     assert code == 0, err
     assert out.splitlines()[0] == "a\\x00b\\x1b[2Jc\\nd"
     assert "\x1b" not in out and "\x00" not in out
 
 
 def test_cli_one_megabyte_argument(capsys, mdir):
-    code, out, err = run(capsys, "encode", "--model", mdir, "--json", ONE_MB)
+    code, out, err = run_cli(capsys, "encode", "--model", mdir, "--json", ONE_MB)
     assert code == 0
     assert len(json.loads(out)["latents"]) == 1
     assert err.strip() == ("textlatent: warning: text 0 has 1000000 characters; cut to the "
@@ -259,7 +248,7 @@ def _stdin_bytes(monkeypatch, data: bytes) -> None:
 ])
 def test_cli_decode_hostile_stdin(capsys, monkeypatch, mdir, data, match):
     _stdin_bytes(monkeypatch, data)
-    code, out, err = run(capsys, "decode", "--model", mdir)
+    code, out, err = run_cli(capsys, "decode", "--model", mdir)
     if match:
         assert_clean_error(code, err, match)
     else:  # a bare vector of the right size is one latent
@@ -267,12 +256,12 @@ def test_cli_decode_hostile_stdin(capsys, monkeypatch, mdir, data, match):
 
 
 def test_cli_decode_truncated_encode_output(capsys, mdir, tmp_path):
-    code, out, _ = run(capsys, "encode", "--json", "--model", mdir, "a cat", "a dog")
+    code, out, _ = run_cli(capsys, "encode", "--json", "--model", mdir, "a cat", "a dog")
     assert code == 0
     for cut in (1, len(out) // 3, len(out) // 2, len(out) - 3):
         f = tmp_path / "z.json"
         f.write_text(out[:cut])
-        code, _, err = run(capsys, "decode", str(f), "--model", mdir)
+        code, _, err = run_cli(capsys, "decode", str(f), "--model", mdir)
         assert_clean_error(code, err, "not valid JSON")
 
 
@@ -281,7 +270,7 @@ def test_cli_decode_extreme_but_valid_latents(capsys, monkeypatch, mdir, tiny_mo
     huge = np.full((1, 16), 1e300).tolist()  # finite in JSON, infinite in float32
     for latents in (tiny, huge):
         _stdin_bytes(monkeypatch, json.dumps({"latents": latents}).encode())
-        code, out, err = run(capsys, "decode", "--model", mdir, "--json")
+        code, out, err = run_cli(capsys, "decode", "--model", mdir, "--json")
         assert code == 0, err
         assert json.loads(out)["texts"] == tiny_model.decode(np.ones((1, 16)))
 
@@ -301,12 +290,12 @@ def test_cli_files_that_are_not_utf8(capsys, mdir, tmp_path, which):
         "exclude": ["train", "--corpus", str(good), "--out", str(tmp_path / "m"),
                     "--tokenizer", str(Path(mdir) / TOKENIZER_FILE), "--exclude", str(bad)],
     }[which]
-    code, _, err = run(capsys, *argv)
+    code, _, err = run_cli(capsys, *argv)
     assert_clean_error(code, err, "is not UTF-8 text (bad byte at offset 6)")
 
 
 def test_cli_path_arguments_that_are_folders(capsys, mdir, tmp_path):
-    code, _, err = run(capsys, "decode", str(tmp_path), "--model", mdir)
+    code, _, err = run_cli(capsys, "decode", str(tmp_path), "--model", mdir)
     assert_clean_error(code, err, "is not a file")
 
 
@@ -535,9 +524,9 @@ def test_library_has_no_pickle_loading():
 
 def test_cli_reports_broken_folders_in_one_line(capsys, folder):
     _set_model_config(folder, dec_hidden=10**30)
-    code, _, err = run(capsys, "encode", "--model", str(folder), "a cat")
+    code, _, err = run_cli(capsys, "encode", "--model", str(folder), "a cat")
     assert_clean_error(code, err, "dec_hidden must be a whole number")
     (folder / WEIGHTS_FILE).write_bytes(os.urandom(1000))
     _set_model_config(folder, dec_hidden=48)
-    code, _, err = run(capsys, "reconstruct", "--model", str(folder), "a cat")
+    code, _, err = run_cli(capsys, "reconstruct", "--model", str(folder), "a cat")
     assert_clean_error(code, err, "not a readable safetensors file")

@@ -32,6 +32,8 @@ from tui.widgets.stage import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
+
 
 def run_async(test):
     """Run an async test with asyncio.run (no asyncio pytest plugin needed)."""
@@ -41,24 +43,6 @@ def run_async(test):
         return asyncio.run(test(*args, **kwargs))
 
     return wrapper
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """Tiny models decode faster on one thread, and this keeps the suite light on CPU."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    """Settings go to a temp config folder; exports and screenshots to a temp cwd."""
-    monkeypatch.setenv("TEXTLATENT_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture

@@ -10,11 +10,7 @@ import pytest
 
 from tui.app import TextLatentApp
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("TEXTLATENT_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("app_isolated")
 
 
 async def _encode_batch(pilot, app, texts: list[str]) -> None:
