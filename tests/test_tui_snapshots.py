@@ -24,8 +24,15 @@ async def settle(pilot) -> None:
             break
     app.clear_notifications()
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-    await pilot.pause()
+    # Layout can take more than one pass (a scrollbar appearing re-wraps a list): wait until
+    # the screen renders the same twice in a row, so the snapshot never catches it half-way.
+    previous = None
+    for _ in range(40):
+        await pilot.pause(0.05)
+        current = app.export_screenshot()
+        if current == previous:
+            break
+        previous = current
 
 
 def test_start_screen(snap_compare, tiny_model):
