@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,17 @@ from textlatent import load_model
 DATA = Path(__file__).parent / "data"
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_torchrun_two_processes_train_one_model(tiny_model_dir, tmp_path):
     torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent))
     cmd = [torchrun or sys.executable, *([] if torchrun else ["-m", "torch.distributed.run"]),
-           "--nproc_per_node", "2", "--master_port", "29517", "-m", "textlatent.cli", "train",
+           "--nproc_per_node", "2", "--master_addr", "127.0.0.1",
+           "--master_port", str(_free_port()), "-m", "textlatent.cli", "train",
            "--corpus", str(DATA / "tiny_corpus.txt"),
            "--tokenizer", str(tiny_model_dir / "tokenizer.model"), "--out", str(tmp_path / "m"),
            "--steps", "4", "--device", "cpu", "--no-progress", "--json", "--emb-dim", "32",
