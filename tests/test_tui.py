@@ -562,3 +562,11 @@ def test_heatmap_glyphs_encode_sign_and_size_without_colour():
     assert grid_shape(256, 38) == (32, 1)
     widget = LatentHeatmap()
     assert widget.index_at(0, 0) is None
+
+
+# -- the shipped model -----------------------------------------------------------------------
+def test_shipped_model_in_the_app(builtin_model):
+    """The key Pilot checks again on the real model (the tests above use the tiny one)."""
+    test_start_encodes_starters_and_shows_blend(builtin_model)
+    test_typed_sentence_shows_its_reconstruction(builtin_model)
+    test_every_slider_position_shows_the_decoded_blend(builtin_model, "slerp")
