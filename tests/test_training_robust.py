@@ -237,3 +237,17 @@ def test_train_tokenizer_on_a_dirty_corpus(capsys, tmp_path):
     assert code == 0, err
     tok = Tokenizer(tmp_path / "t.model")
     assert tok.decode(tok.encode("bad \ufffd bytes")) == "bad \ufffd bytes"
+
+
+def test_training_drops_lines_that_equal_or_contain_an_eval_sentence(tmp_path):
+    from textlatent.corpus import load_exclusions
+    from textlatent.train import read_corpus
+
+    ev = tmp_path / "eval.txt"
+    ev.write_text("The dog chased the ball across the yard.\n", encoding="utf-8")
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the dog chased the ball across the yard\n"
+                      "Then the dog chased the ball across the yard again.\n"
+                      "a cat slept\n", encoding="utf-8")
+    kept, counts = read_corpus(corpus, load_exclusions([ev]))
+    assert kept == ["a cat slept"] and counts["excluded"] == 2

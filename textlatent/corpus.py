@@ -669,7 +669,7 @@ def load_exclusions(files: Iterable[Path]) -> set[str]:
     return keys
 
 
-def _exclusion_matcher(keys: set[str]) -> Callable[[str], bool]:
+def exclusion_matcher(keys: set[str]) -> Callable[[str], bool]:
     """Return a predicate: does a normalized key equal or contain any excluded key?"""
     if not keys:
         return lambda _key: False
@@ -706,7 +706,7 @@ def build_corpus(
     """
     cache_dir = Path(cache_dir).resolve()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    excluded = _exclusion_matcher(load_exclusions(exclude_files))
+    excluded = exclusion_matcher(load_exclusions(exclude_files))
     rng = random.Random(seed)
     seen: set[str] = set()
     lines: list[str] = []

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
 from .autoencoder import CONFIG_FILE, MAX_CHARS, TOKENIZER_FILE, save_model_folder
+from .corpus import exclusion_matcher, load_exclusions, normalize_key
 from .model import ModelConfig, SentenceAutoencoder
 from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
 
@@ -52,22 +53,6 @@ class TrainConfig:
 
 
 # -- data --------------------------------------------------------------------------------------
-def normalize_sentence(text: str) -> str:
-    """Lowercase, collapse whitespace, strip final punctuation: for exclusion matching."""
-    return re.sub(r"\s+", " ", text.lower()).strip().rstrip(".!?;:, ")
-
-
-def read_exclusions(files: list[Path]) -> set[str]:
-    """Every sentence in the given files (a .tsv contributes each column)."""
-    out = set()
-    for path in files:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            for part in line.split("\t"):
-                if part.strip():
-                    out.add(normalize_sentence(part))
-    return out
-
-
 # Control characters other than tab, and U+FFFD (bytes that are not UTF-8): a binary line.
 _BINARY_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 DROP_REASONS = ("empty", "binary", "overlong", "excluded")
@@ -77,10 +62,12 @@ def read_corpus(corpus: Path, exclude: set[str]) -> tuple[list[str], dict[str, i
     """Usable corpus lines -> (sentences, number of lines dropped for each of DROP_REASONS).
 
     Dropped: blank lines, binary lines (control characters, bytes that are not UTF-8), lines
-    over MAX_CHARS characters (never read whole) and lines matching an excluded sentence.
+    over MAX_CHARS characters (never read whole) and lines that equal or contain an excluded
+    sentence (`exclude` holds keys from `corpus.load_exclusions`).
     """
     kept: list[str] = []
     counts = dict.fromkeys(DROP_REASONS, 0)
+    is_excluded = exclusion_matcher(exclude)
     with open(corpus, encoding="utf-8", errors="replace") as fh:
         while line := fh.readline(MAX_CHARS + 1):
             if len(line) > MAX_CHARS and not line.endswith("\n"):
@@ -93,7 +80,7 @@ def read_corpus(corpus: Path, exclude: set[str]) -> tuple[list[str], dict[str, i
                 counts["empty"] += 1
             elif _BINARY_RE.search(line):
                 counts["binary"] += 1
-            elif normalize_sentence(line) in exclude:
+            elif is_excluded(normalize_key(line)):
                 counts["excluded"] += 1
             else:
                 kept.append(line)
@@ -383,7 +370,7 @@ def _agree(value: float, world: int, dev: torch.device) -> float:
 
 
 def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
-    excluded = read_exclusions(list(exclude))
+    excluded = load_exclusions(exclude)
     if data is not None:
         seqs = load_token_data(Path(data))
         texts = None
