@@ -6,7 +6,6 @@ import json
 import threading
 import unicodedata
 import warnings
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +14,9 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .model import ModelConfig, SentenceAutoencoder
+from .paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, builtin_model_path
 from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer, replace_surrogates
 
-CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FILE = "config.json", "model.safetensors", "tokenizer.model"
 BATCH = 256
 MAX_CHARS = 4096
 # Characters that carry no content: a text made only of these is "empty".
@@ -30,11 +29,6 @@ class ModelError(ValueError):
 
 class TruncationWarning(UserWarning):
     """A text was longer than the model's token limit and was cut."""
-
-
-def builtin_model_path() -> Path:
-    """Folder of the embedded default model."""
-    return Path(str(resources.files("textlatent") / "models" / "builtin"))
 
 
 def load_model(path: str | Path | None = None, device: str = "cpu") -> TextAutoencoder:

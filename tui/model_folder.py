@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.model")
-
-
-def builtin_model_dir() -> Path:
-    """The folder of the model shipped in the package (found without importing torch)."""
-    return Path(str(resources.files("textlatent") / "models" / "builtin"))
+from textlatent.paths import MODEL_FILES, builtin_model_path
 
 
 def check_model_folder(path: str | Path | None) -> str | None:
     """A one-line problem with a model folder, or None if it looks loadable. Cheap: no torch."""
-    folder = builtin_model_dir() if path is None else Path(path).expanduser()
+    folder = builtin_model_path() if path is None else Path(path).expanduser()
     if path is None and not folder.is_dir():
         return f"the builtin model is not installed (no folder {folder})"
     if not folder.exists():
