@@ -270,7 +270,8 @@ def cmd_train_tokenizer(args: argparse.Namespace) -> int:
 
 
 SHAPE_OPTIONS = ("latent_dim", "enc_hidden", "dec_hidden", "emb_dim")
-RECIPE_OPTIONS = ("lr", "batch_tokens", "max_batch", "warmup_steps", "word_drop", "latent_noise")
+RECIPE_OPTIONS = ("lr", "batch_tokens", "max_batch", "warmup_steps", "word_drop", "dec_word_drop",
+                  "latent_noise")
 
 
 def _train_configs(args: argparse.Namespace):
@@ -496,6 +497,8 @@ def _train_parser(sub) -> None:
     recipe.add_argument("--max-batch", type=_int_range(1, 10**6), help="sentences per batch")
     recipe.add_argument("--warmup-steps", type=_int_range(0, 10**7))
     recipe.add_argument("--word-drop", type=float)
+    recipe.add_argument("--dec-word-drop", type=float,
+                        help="share of the decoder's previous-word inputs hidden in training")
     recipe.add_argument("--latent-noise", type=float)
     _common(p, model=False)
     p.set_defaults(handler=cmd_train)

@@ -40,6 +40,7 @@ class TrainConfig:
     max_batch: int = 512
     word_drop: float = 0.1
     word_mask: float = 0.05
+    dec_word_drop: float = 0.0
     latent_noise: float = 0.1
     clip: float = 1.0
     steps: int = 0
@@ -184,6 +185,11 @@ def loss_on(net: torch.nn.Module, ids: torch.Tensor, lengths: torch.Tensor,
     b = ids.shape[0]
     bos = torch.full((b, 1), BOS_ID, dtype=torch.long, device=ids.device)
     inputs = torch.cat([bos, ids], 1)
+    if cfg.dec_word_drop > 0:  # hide some previous words so the decoder leans on z
+        r = torch.rand(inputs.shape, device=ids.device, generator=gen)
+        hide = (r < cfg.dec_word_drop) & (inputs != PAD_ID)
+        hide[:, 0] = False
+        inputs = inputs.masked_fill(hide, UNK_ID)
     targets = torch.cat([ids, torch.full((b, 1), PAD_ID, dtype=torch.long, device=ids.device)], 1)
     targets[torch.arange(b, device=ids.device), lengths] = EOS_ID
     logits = net(src, src_len, inputs, cfg.latent_noise)  # forward(): DDP syncs gradients

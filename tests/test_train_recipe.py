@@ -1,0 +1,79 @@
+"""The training objective's noise options, on a tiny random network."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from textlatent.model import ModelConfig, SentenceAutoencoder
+from textlatent.tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID
+from textlatent.train import TrainConfig, add_noise, loss_on
+
+V = 200
+
+
+@pytest.fixture(scope="module")
+def net() -> SentenceAutoencoder:
+    torch.manual_seed(0)
+    cfg = ModelConfig(vocab_size=V, emb_dim=16, enc_hidden=16, latent_dim=8, dec_hidden=24,
+                      max_tokens=12)
+    return SentenceAutoencoder(cfg).eval()
+
+
+@pytest.fixture
+def batch() -> tuple[torch.Tensor, torch.Tensor]:
+    ids = torch.tensor([[10, 11, 12, 13], [20, 21, 0, 0]])
+    return ids, torch.tensor([4, 2])
+
+
+def manual_loss(net, ids, lengths, inputs) -> torch.Tensor:
+    targets = torch.tensor([[10, 11, 12, 13, EOS_ID], [20, 21, EOS_ID, PAD_ID, PAD_ID]])
+    logits = net(ids, lengths, inputs)
+    return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1), ignore_index=PAD_ID)
+
+
+def recipe(**kw) -> TrainConfig:
+    return TrainConfig(**{"word_drop": 0.0, "word_mask": 0.0, "latent_noise": 0.0, **kw})
+
+
+def test_plain_objective_is_teacher_forced_reconstruction(net, batch):
+    ids, lengths = batch
+    inputs = torch.tensor([[BOS_ID, 10, 11, 12, 13], [BOS_ID, 20, 21, 0, 0]])
+    loss, n = loss_on(net, ids, lengths, recipe())
+    assert n == 8
+    assert torch.allclose(loss, manual_loss(net, ids, lengths, inputs))
+
+
+def test_decoder_word_drop_hides_previous_words_but_not_bos_or_padding(net, batch):
+    ids, lengths = batch
+    hidden = torch.tensor([[BOS_ID, UNK_ID, UNK_ID, UNK_ID, UNK_ID],
+                           [BOS_ID, UNK_ID, UNK_ID, PAD_ID, PAD_ID]])
+    loss, _ = loss_on(net, ids, lengths, recipe(dec_word_drop=1.0))
+    assert torch.allclose(loss, manual_loss(net, ids, lengths, hidden))
+    plain, _ = loss_on(net, ids, lengths, recipe())
+    assert not torch.allclose(loss, plain)
+
+
+def test_decoder_word_drop_rate_is_about_right(net):
+    ids = torch.randint(4, V, (64, 30))
+    lengths = torch.full((64,), 30)
+    seen = []
+    hook = net.embed.register_forward_hook(lambda m, args, out: seen.append(args[0]))
+    try:
+        loss_on(net, ids, lengths, recipe(dec_word_drop=0.3), torch.Generator().manual_seed(1))
+    finally:
+        hook.remove()
+    decoder_inputs = seen[-1][:, 1:]
+    assert 0.25 < float((decoder_inputs == UNK_ID).float().mean()) < 0.35
+
+
+def test_encoder_word_drop_deletes_and_masks_within_length():
+    ids = torch.randint(4, V, (200, 20))
+    lengths = torch.full((200,), 20)
+    out, new_len = add_noise(ids, lengths, 0.2, 0.1, torch.Generator().manual_seed(0))
+    assert 0.75 < float(new_len.float().mean()) / 20 < 0.85
+    assert bool((new_len >= 1).all())
+    for row in range(200):
+        assert bool((out[row, new_len[row]:] == PAD_ID).all())
+        assert not bool((out[row, : new_len[row]] == PAD_ID).any())
