@@ -38,6 +38,18 @@ def test_blend_path_moves_from_a_to_b(builtin_model):
     assert len(set(texts[1:-1]) - {a, b}) >= 1
 
 
+def test_parallel_pairs_blend_from_end_to_end(builtin_model):
+    from importlib import resources
+
+    from textlatent.evaluate import blend_metrics, read_pairs
+
+    pairs = read_pairs(resources.files("textlatent.data") / "parallel_pairs.tsv")
+    assert len(pairs) == 60
+    metrics = blend_metrics(builtin_model, pairs)
+    assert metrics["endpoints"] >= 0.9 and metrics["progress"] >= 0.9, metrics
+    assert metrics["novelty"] >= 1.5 and metrics["valid_words"] >= 0.95, metrics
+
+
 def test_latents_are_unit_vectors_of_model_dim(builtin_model):
     z = builtin_model.encode(EVERYDAY)
     assert z.shape == (len(EVERYDAY), builtin_model.dim)

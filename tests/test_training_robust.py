@@ -251,3 +251,23 @@ def test_training_drops_lines_that_equal_or_contain_an_eval_sentence(tmp_path):
                       "a cat slept\n", encoding="utf-8")
     kept, counts = read_corpus(corpus, load_exclusions([ev]))
     assert kept == ["a cat slept"] and counts["excluded"] == 2
+
+
+def test_cli_train_leaves_out_the_shipped_measurement_sets_by_default(capsys, tok, tmp_path):
+    from importlib import resources
+
+    from textlatent.evaluate import read_pairs
+
+    data = resources.files("textlatent.data")
+    parallel = read_pairs(data / "parallel_pairs.tsv")[0][1]
+    heldout = (data / "heldout_sentences.txt").read_text(encoding="utf-8").splitlines()[5]
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(CORPUS.read_text(encoding="utf-8") + f"\n{parallel}\n{heldout}\n",
+                      encoding="utf-8")
+    code = main(["train", "--corpus", str(corpus), "--out", str(tmp_path / "m"), "--tokenizer",
+                 str(tok), "--steps", "1", "--latent-dim", "8", "--enc-hidden", "8",
+                 "--dec-hidden", "8", "--emb-dim", "8", "--no-progress"])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    report = [line for line in err.splitlines() if line.startswith("corpus ")]
+    assert "2 excluded)" in report[0], report

@@ -23,6 +23,7 @@ from . import __version__
 PROG = "textlatent"
 EVAL_FILES = {"sentences": ("sentences.txt", "eval_sentences.txt"),
               "pairs": ("pairs.tsv", "eval_pairs.tsv")}
+MEASUREMENT_FILES = ("heldout_sentences.txt", "heldout_pairs.tsv", "parallel_pairs.tsv")
 
 
 class CliError(Exception):
@@ -58,6 +59,12 @@ def _existing_file(path: str | Path, what: str, text: bool = False) -> Path:
     if text:
         _utf8(path.read_bytes(), f"{what} {path}")
     return path
+
+
+def _measurement_files() -> list[Path]:
+    """The shipped held-out and parallel-pair files the model card measures with."""
+    data = resources.files("textlatent.data")
+    return [Path(str(data.joinpath(name))) for name in MEASUREMENT_FILES]
 
 
 def _utf8(raw: bytes, where: str) -> str:
@@ -314,7 +321,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise CliError("--device cuda was asked for but no CUDA device is available")
     cfg, model_cfg = _train_configs(args)
     exclude = [_existing_file(p, "exclude file", True) for p in args.exclude] if args.exclude \
-        else [_eval_file("sentences"), _eval_file("pairs")]
+        else [_eval_file("sentences"), _eval_file("pairs"), *_measurement_files()]
     from .train import train
 
     with contextlib.redirect_stdout(sys.stderr):
@@ -485,7 +492,8 @@ def _train_parser(sub) -> None:
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--exclude", nargs="+", metavar="FILE",
-                   help="files whose sentences are left out (default: eval files)")
+                   help="files whose sentences are left out (default: the eval files and "
+                        "the shipped held-out and parallel-pair files)")
     p.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     shape = p.add_argument_group("model shape")
