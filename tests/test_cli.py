@@ -236,11 +236,12 @@ def test_train_tokenizer_and_train(capsys, tmp_path):
               "--no-progress", "--batch-tokens", "512"]
     result = run_json(capsys, *common, "--tokenizer", str(tok), "--steps", "2", *shape,
                       "--lr", "0.001", "--word-drop", "0.2", "--latent-noise", "0.05",
-                      "--dec-word-drop", "0.1")
+                      "--dec-word-drop", "0.1", "--blend-cap", "0.5")
     assert result["step"] == 2 and result["out"] == str(out)
     recipe = json.loads((out / "config.json").read_text())["meta"]["train"]
-    noise = (recipe["word_drop"], recipe["dec_word_drop"], recipe["latent_noise"])
-    assert noise == (0.2, 0.1, 0.05)
+    noise = (recipe["word_drop"], recipe["dec_word_drop"], recipe["latent_noise"],
+             recipe["blend_cap"])
+    assert noise == (0.2, 0.1, 0.05, 0.5)
     assert run_json(capsys, *common, "--steps", "3", "--resume")["step"] == 3
     encoded = run_json(capsys, "encode", "--model", str(out), "a cat")
     assert encoded["dim"] == 8

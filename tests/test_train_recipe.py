@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -77,3 +79,38 @@ def test_encoder_word_drop_deletes_and_masks_within_length():
     for row in range(200):
         assert bool((out[row, new_len[row]:] == PAD_ID).all())
         assert not bool((out[row, : new_len[row]] == PAD_ID).any())
+
+
+def test_forward_toward_moves_each_latent_toward_the_next_sentence(net):
+    ids = torch.tensor([[10, 11, 12], [20, 21, 22], [30, 31, 0]])
+    lengths = torch.tensor([3, 3, 2])
+    inputs = torch.cat([torch.full((3, 1), BOS_ID), ids], 1)
+    with torch.no_grad():
+        z = net.encode(ids, lengths)
+        plain, still = net(ids, lengths, inputs, 0.0, torch.zeros(3, 1))
+        _, moved = net(ids, lengths, inputs, 0.0, torch.ones(3, 1))
+        partner = net.decode_train(z.roll(1, 0), inputs)
+    assert torch.allclose(plain, still, atol=1e-5)
+    assert torch.allclose(moved, partner, atol=1e-5)
+
+
+def test_blend_confidence_penalty_counts_only_excess_certainty():
+    from textlatent.train import blend_confidence_penalty
+
+    probs = torch.tensor([[[0.0, 0.0, 0.0, 0.1, 0.9],
+                           [0.0, 0.0, 0.0, 0.5, 0.5],
+                           [0.0, 0.0, 0.0, 0.0, 1.0]]])
+    logits = (probs + 1e-12).log()
+    targets = torch.tensor([[4, 4, PAD_ID]])
+    expected = (math.log(0.9) - math.log(0.6)) / 2
+    assert blend_confidence_penalty(logits, targets, 0.6).item() == pytest.approx(expected)
+    assert blend_confidence_penalty(logits, targets, 0.95).item() == 0.0
+
+
+def test_blend_cap_adds_a_penalty_and_nothing_when_the_cap_is_certainty(net, batch):
+    ids, lengths = batch
+    plain, _ = loss_on(net, ids, lengths, recipe())
+    capped, _ = loss_on(net, ids, lengths, recipe(blend_cap=1.0, blend_cap_prob=1e-4))
+    assert capped.item() > plain.item()
+    uncapped, _ = loss_on(net, ids, lengths, recipe(blend_cap=1.0, blend_cap_prob=1.0))
+    assert uncapped.item() == pytest.approx(plain.item(), rel=1e-6)

@@ -278,7 +278,7 @@ def cmd_train_tokenizer(args: argparse.Namespace) -> int:
 
 SHAPE_OPTIONS = ("latent_dim", "enc_hidden", "dec_hidden", "emb_dim")
 RECIPE_OPTIONS = ("lr", "batch_tokens", "max_batch", "warmup_steps", "word_drop", "dec_word_drop",
-                  "latent_noise")
+                  "latent_noise", "blend_cap")
 
 
 def _train_configs(args: argparse.Namespace):
@@ -508,6 +508,9 @@ def _train_parser(sub) -> None:
     recipe.add_argument("--dec-word-drop", type=float,
                         help="share of the decoder's previous-word inputs hidden in training")
     recipe.add_argument("--latent-noise", type=float)
+    recipe.add_argument("--blend-cap", type=float,
+                        help="weight of the penalty on the decoder being over 60%% sure of a "
+                             "sentence's words part-way to another sentence")
     _common(p, model=False)
     p.set_defaults(handler=cmd_train)
 

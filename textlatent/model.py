@@ -99,17 +99,25 @@ class SentenceAutoencoder(nn.Module):
         return F.normalize(self.to_latent(torch.cat([last, mean], dim=-1)), dim=-1)
 
     def forward(self, src: torch.Tensor, src_len: torch.Tensor, inputs: torch.Tensor,
-                latent_noise: float = 0.0) -> torch.Tensor:
+                latent_noise: float = 0.0, toward: torch.Tensor | None = None):
         """Training pass: encode `src`, jitter z on the sphere, teacher-force `inputs` -> logits.
 
         `latent_noise` is the expected norm of the Gaussian noise added to z before it is
-        renormalised (denoising in latent space, which keeps blends smooth).
+        renormalised (denoising in latent space, which keeps blends smooth). With `toward`
+        (B, 1) fractions, it also returns the logits for the same inputs at each latent moved
+        that far toward the next sentence's latent in the batch: (logits, blend logits).
         """
         z = self.encode(src, src_len)
+        mixed = None
+        if toward is not None:
+            mixed = F.normalize((1 - toward) * z + toward * z.roll(1, 0), dim=-1)
         if latent_noise > 0:
             noise = torch.randn_like(z) * (latent_noise / z.shape[-1] ** 0.5)
             z = F.normalize(z + noise, dim=-1)
-        return self.decode_train(z, inputs)
+        if mixed is None:
+            return self.decode_train(z, inputs)
+        both = self.decode_train(torch.cat([z, mixed]), torch.cat([inputs, inputs]))
+        return both[: z.shape[0]], both[z.shape[0]:]
 
     # -- decoder ---------------------------------------------------------------------------
     def initial_state(self, z: torch.Tensor) -> torch.Tensor:

@@ -41,6 +41,8 @@ class TrainConfig:
     word_drop: float = 0.1
     word_mask: float = 0.05
     dec_word_drop: float = 0.0
+    blend_cap: float = 0.0
+    blend_cap_prob: float = 0.6
     latent_noise: float = 0.1
     clip: float = 1.0
     steps: int = 0
@@ -192,10 +194,31 @@ def loss_on(net: torch.nn.Module, ids: torch.Tensor, lengths: torch.Tensor,
         inputs = inputs.masked_fill(hide, UNK_ID)
     targets = torch.cat([ids, torch.full((b, 1), PAD_ID, dtype=torch.long, device=ids.device)], 1)
     targets[torch.arange(b, device=ids.device), lengths] = EOS_ID
-    logits = net(src, src_len, inputs, cfg.latent_noise)  # forward(): DDP syncs gradients
+    toward = None
+    if cfg.blend_cap > 0:
+        toward = 0.35 + 0.3 * torch.rand(b, 1, device=ids.device, generator=gen)
+    out = net(src, src_len, inputs, cfg.latent_noise, toward)  # forward(): DDP syncs gradients
+    logits, blend_logits = out if toward is not None else (out, None)
     loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1),
                            ignore_index=PAD_ID)
+    if blend_logits is not None:
+        loss = loss + cfg.blend_cap * blend_confidence_penalty(blend_logits, targets,
+                                                               cfg.blend_cap_prob)
     return loss, int((targets != PAD_ID).sum())
+
+
+def blend_confidence_penalty(logits: torch.Tensor, targets: torch.Tensor,
+                             cap: float) -> torch.Tensor:
+    """Mean excess log-probability over log(`cap`) of each target word, padding ignored.
+
+    Applied between two sentences' latents, it stops a sentence from keeping its whole basin
+    up to the middle of a blend, so blends pass through more in-between sentences.
+    """
+    logp = F.log_softmax(logits.float(), dim=-1)
+    mask = targets != PAD_ID
+    own = logp.gather(-1, targets.clamp(min=0)[..., None])[..., 0]
+    excess = F.relu(own - math.log(cap)) * mask
+    return excess.sum() / mask.sum().clamp(min=1)
 
 
 @torch.inference_mode()
