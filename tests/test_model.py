@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from helpers import tiny_net
 
 from textlatent.latent import blend_path
 from textlatent.model import ModelConfig, SentenceAutoencoder
@@ -13,10 +14,7 @@ V = 300
 
 @pytest.fixture(scope="module")
 def net() -> SentenceAutoencoder:
-    torch.manual_seed(0)
-    cfg = ModelConfig(vocab_size=V, emb_dim=16, enc_hidden=16, latent_dim=8, dec_hidden=24,
-                      max_tokens=12)
-    return SentenceAutoencoder(cfg).eval()
+    return tiny_net(V)
 
 
 def batch(lengths: list[int], seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:

@@ -7,8 +7,9 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import tiny_net
 
-from textlatent.model import ModelConfig, SentenceAutoencoder
+from textlatent.model import SentenceAutoencoder
 from textlatent.tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID
 from textlatent.train import TrainConfig, add_noise, loss_on
 
@@ -17,10 +18,7 @@ V = 200
 
 @pytest.fixture(scope="module")
 def net() -> SentenceAutoencoder:
-    torch.manual_seed(0)
-    cfg = ModelConfig(vocab_size=V, emb_dim=16, enc_hidden=16, latent_dim=8, dec_hidden=24,
-                      max_tokens=12)
-    return SentenceAutoencoder(cfg).eval()
+    return tiny_net(V)
 
 
 @pytest.fixture

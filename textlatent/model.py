@@ -104,8 +104,9 @@ class SentenceAutoencoder(nn.Module):
 
         `latent_noise` is the expected norm of the Gaussian noise added to z before it is
         renormalised (denoising in latent space, which keeps blends smooth). With `toward`
-        (B, 1) fractions, it also returns the logits for the same inputs at each latent moved
-        that far toward the next sentence's latent in the batch: (logits, blend logits).
+        (B, 1) fractions, it also returns the logits for the same inputs at each clean latent
+        mixed in that share with the next sentence's latent in the batch (renormalised linear
+        mix): (logits, blend logits).
         """
         z = self.encode(src, src_len)
         mixed = None

@@ -216,7 +216,7 @@ def blend_confidence_penalty(logits: torch.Tensor, targets: torch.Tensor,
     """
     logp = F.log_softmax(logits.float(), dim=-1)
     mask = targets != PAD_ID
-    own = logp.gather(-1, targets.clamp(min=0)[..., None])[..., 0]
+    own = logp.gather(-1, targets[..., None])[..., 0]
     excess = F.relu(own - math.log(cap)) * mask
     return excess.sum() / mask.sum().clamp(min=1)
 
