@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file
 
 from ..model import ModelConfig, SentenceAutoencoder
-from ..paths import CONFIG_FILE, TOKENIZER_FILE
+from ..paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE
 from ..tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
 from .checkpoint import LOG_FILE, drop_partial_line, read_state, restore, save_checkpoint
 from .data import add_noise, collate, make_batches, prepare_data
@@ -57,6 +57,7 @@ class TrainConfig:
 
 
 def lr_at(cfg: TrainConfig, step: int, progress: float) -> float:
+    """Learning rate: linear warmup over `warmup_steps`, then cosine decay to `min_lr_ratio`."""
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
     cos = 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
@@ -179,7 +180,7 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
         step, tokens_seen, elapsed_before = restore(out, saved, net, opt, rng, dev)
         torch.manual_seed(cfg.seed + step)
     elif init is not None:
-        state = load_file(str(Path(init) / "model.safetensors"), device=str(dev))
+        state = load_file(str(Path(init) / WEIGHTS_FILE), device=str(dev))
         net.load_state_dict({k: v.float() for k, v in state.items()})
 
     model = net
