@@ -193,10 +193,29 @@ def test_eval_falls_back_to_shipped_files(monkeypatch, tmp_path):
 
 def test_bench_json(capsys, mdir):
     data = run_json(capsys, "bench", "--model", mdir, "--repeats", "1")
-    assert set(data) == {"encode_ms", "reconstruct_ms", "blend9_ms", "sentences_per_s",
-                         "peak_rss_mb", "threads"}
+    assert set(data) == {"encode_ms", "reconstruct_ms", "reconstruct_long_ms", "blend9_ms",
+                         "sentences_per_s", "peak_rss_mb", "threads"}
     assert all(data[k] > 0 for k in data)
     assert isinstance(data["threads"], int)
+
+
+def test_bench_text_lists_the_long_reconstruction(capsys, mdir):
+    code, out, err = run_cli(capsys, "bench", "--model", mdir, "--repeats", "1")
+    assert code == 0, err
+    assert "TruncationWarning" not in err
+    row = next(line.split() for line in out.splitlines() if "reconstruct_long_ms" in line)
+    assert row[0] == "reconstruct_long_ms" and float(row[1]) > 0
+
+
+def test_bench_long_sentence_is_a_fixed_held_out_sentence_of_16_to_20_words():
+    from textlatent.bench import long_sentence
+    from textlatent.evaluate import read_sentences
+
+    text = long_sentence()
+    assert 16 <= len(text.split()) <= 20 and text == long_sentence()
+    shipped = Path(__file__).parent.parent / "textlatent" / "data" / "heldout_sentences.txt"
+    earlier = read_sentences(shipped)
+    assert not any(16 <= len(t.split()) <= 20 for t in earlier[:earlier.index(text)])
 
 
 # -- corpus / training ---------------------------------------------------------------------------

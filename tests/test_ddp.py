@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+import textlatent
 from textlatent import load_model
 
 DATA = Path(__file__).parent / "data"
@@ -31,7 +33,11 @@ def test_torchrun_two_processes_train_one_model(tiny_model_dir, tmp_path):
            "--tokenizer", str(tiny_model_dir / "tokenizer.model"), "--out", str(tmp_path / "m"),
            "--steps", "4", "--device", "cpu", "--no-progress", "--json", "--emb-dim", "32",
            "--enc-hidden", "32", "--latent-dim", "16", "--dec-hidden", "48"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    # the processes import the textlatent under test, not whichever copy is installed
+    root = str(Path(textlatent.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get(
+        "PYTHONPATH")]))}
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=240, cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     reports = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     assert len(reports) == 1 and reports[0]["step"] == 4  # only the first process reports

@@ -11,7 +11,9 @@ from helpers import tiny_net
 
 from textlatent.model import SentenceAutoencoder
 from textlatent.tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID
-from textlatent.train import TrainConfig, add_noise, loss_on
+from textlatent.train import TrainConfig
+from textlatent.train.data import add_noise
+from textlatent.train.loop import loss_on
 
 V = 200
 
@@ -93,7 +95,7 @@ def test_forward_toward_moves_each_latent_toward_the_next_sentence(net):
 
 
 def test_blend_confidence_penalty_counts_only_excess_certainty():
-    from textlatent.train import blend_confidence_penalty
+    from textlatent.train.loop import blend_confidence_penalty
 
     probs = torch.tensor([[[0.0, 0.0, 0.0, 0.1, 0.9],
                            [0.0, 0.0, 0.0, 0.5, 0.5],

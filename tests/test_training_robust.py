@@ -18,7 +18,8 @@ from textlatent import load_model
 from textlatent.cli import main
 from textlatent.model import ModelConfig
 from textlatent.tokenizer import Tokenizer
-from textlatent.train import DROP_REASONS, TrainConfig, read_corpus, train
+from textlatent.train import TrainConfig, train
+from textlatent.train.data import DROP_REASONS, read_corpus
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "tiny_corpus.txt"
@@ -30,7 +31,8 @@ CHILD = r"""
 import os, signal, sys
 from pathlib import Path
 import safetensors.torch
-from textlatent import autoencoder, train as T
+from textlatent import autoencoder
+from textlatent.train import TrainConfig, checkpoint, train
 from textlatent.model import ModelConfig
 from textlatent.tokenizer import Tokenizer
 
@@ -63,7 +65,7 @@ def watch_save_file(module, writer):
 
 
 watch_save_file(autoencoder, "weights")
-watch_save_file(T, "optimizer")
+watch_save_file(checkpoint, "optimizer")
 real_write_text = Path.write_text
 
 
@@ -75,12 +77,12 @@ def write_text(self, data, *args, **kwargs):
 
 
 Path.write_text = write_text
-cfg = T.TrainConfig(steps=10**6, checkpoint_every=0, eval_every=1e9, warmup_steps=5,
-                    batch_tokens=256, max_batch=16, dev_size=10)
+cfg = TrainConfig(steps=10**6, checkpoint_every=0, eval_every=1e9, warmup_steps=5,
+                 batch_tokens=256, max_batch=16, dev_size=10)
 shape = dict(emb_dim=32, enc_hidden=32, latent_dim=16, dec_hidden=128, max_tokens=24)
 mc = ModelConfig(vocab_size=Tokenizer(tok).vocab_size, **shape)
-T.train(Path(corpus), Path(out), tokenizer=Path(tok), cfg=cfg, model_cfg=mc, resume=True,
-        progress=False)
+train(Path(corpus), Path(out), tokenizer=Path(tok), cfg=cfg, model_cfg=mc, resume=True,
+      progress=False)
 """
 
 
@@ -241,7 +243,6 @@ def test_train_tokenizer_on_a_dirty_corpus(capsys, tmp_path):
 
 def test_training_drops_lines_that_equal_or_contain_an_eval_sentence(tmp_path):
     from textlatent.corpus import load_exclusions
-    from textlatent.train import read_corpus
 
     ev = tmp_path / "eval.txt"
     ev.write_text("The dog chased the ball across the yard.\n", encoding="utf-8")
@@ -271,3 +272,19 @@ def test_cli_train_leaves_out_the_shipped_measurement_sets_by_default(capsys, to
     assert code == 0, err
     report = [line for line in err.splitlines() if line.startswith("corpus ")]
     assert "2 excluded)" in report[0], report
+
+
+def test_token_data_round_trips_and_trains(tok, tmp_path):
+    from textlatent.train.data import load_token_data, save_token_data, tokenize_corpus
+
+    texts, _ = read_corpus(CORPUS, set())
+    seqs = tokenize_corpus(texts, Tokenizer(tok), 24)
+    save_token_data(tmp_path / "tokens.npz", seqs)
+    assert [p.name for p in tmp_path.iterdir()] == ["tokens.npz"]
+    back = load_token_data(tmp_path / "tokens.npz")
+    assert len(back) == len(seqs) and all((a == b).all() for a, b in zip(back, seqs))
+    mc = ModelConfig(vocab_size=Tokenizer(tok).vocab_size, **SHAPE)
+    result = train(None, tmp_path / "run", tokenizer=tok, data=tmp_path / "tokens.npz",
+                   cfg=TrainConfig(steps=2, warmup_steps=1, batch_tokens=256, dev_size=10),
+                   model_cfg=mc, progress=False)
+    assert result["step"] == 2

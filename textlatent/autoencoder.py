@@ -13,6 +13,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from .atomic import atomic_write, write_bytes_atomic, write_text_atomic
 from .model import ModelConfig, SentenceAutoencoder
 from .paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, builtin_model_path
 from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer, replace_surrogates
@@ -322,22 +323,12 @@ def save_model_folder(path: Path, net: SentenceAutoencoder, tokenizer_file: Path
     path.mkdir(parents=True, exist_ok=True)
     state = {k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
              for k, v in net.state_dict().items()}
-    _atomic(path / WEIGHTS_FILE, lambda p: save_file(state, str(p)))
+    atomic_write(path / WEIGHTS_FILE, lambda p: save_file(state, str(p)))
     config = {"name": name, "model": net.cfg.to_dict(), "meta": meta or {}}
-    _atomic(path / CONFIG_FILE, lambda p: p.write_text(json.dumps(config, indent=2) + "\n"))
+    write_text_atomic(path / CONFIG_FILE, json.dumps(config, indent=2) + "\n")
     tok_bytes = Path(tokenizer_file).read_bytes()
     if Path(tokenizer_file).resolve() != (path / TOKENIZER_FILE).resolve():
-        _atomic(path / TOKENIZER_FILE, lambda p: p.write_bytes(tok_bytes))
-
-
-def _atomic(target: Path, write) -> None:
-    import os
-
-    tmp = target.with_name(target.name + ".tmp")
-    write(tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+        write_bytes_atomic(path / TOKENIZER_FILE, tok_bytes)
 
 
 __all__ = ["TextAutoencoder", "load_model", "ModelError", "TruncationWarning", "BOS_ID"]

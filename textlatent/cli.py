@@ -232,7 +232,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     else:
         print(f"model {model.name}")
         for key, value in result.items():
-            print(f"  {key:16}{_fmt(value)}")
+            print(f"  {key:20}{_fmt(value)}")
     return 0
 
 

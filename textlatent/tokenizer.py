@@ -8,6 +8,8 @@ from pathlib import Path
 
 import sentencepiece as spm
 
+from .atomic import write_bytes_atomic
+
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 META = "\u2581"  # SentencePiece's visible space: in input text it would read as " "
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -118,7 +120,5 @@ def train_tokenizer(corpus: str | Path, out: str | Path, vocab_size: int = 8000,
             num_threads=2,
             minloglevel=2,
         )
-    tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(out)
+    write_bytes_atomic(out, buf.getvalue())
     return out

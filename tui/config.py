@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from textlatent.atomic import write_text_atomic
+
 CONFIG_ENV = "TEXTLATENT_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
 
@@ -37,10 +39,7 @@ def save_settings(updates: dict[str, Any], folder: Path | None = None) -> bool:
     data = load_settings(folder)
     data.update(updates)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / (SETTINGS_FILE + ".tmp")
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, folder / SETTINGS_FILE)
+        write_text_atomic(folder / SETTINGS_FILE, json.dumps(data, indent=2) + "\n")
     except OSError:
         return False
     return True

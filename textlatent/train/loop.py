@@ -1,31 +1,32 @@
-"""Training and fine-tuning loop: denoising autoencoder with latent noise, resumable checkpoints.
+"""The training loop: a denoising autoencoder with latent noise, AdamW with warmup and cosine
+decay, gradient clipping, bf16 autocast, periodic dev evaluation and checkpoints, resume, and
+torchrun's one process per device.
 
-Reads a one-sentence-per-line corpus (or a pre-tokenized `.npz`), holds out a dev split, trains
-with AdamW + warmup + cosine decay, and writes a model folder that `load_model(out)` loads, plus
-`train_state.json` / `optimizer.safetensors` for `--resume` and `log.jsonl` for the curves.
+Reads a one-sentence-per-line corpus (or a pre-tokenized `.npz`), holds out a dev split, and
+writes a model folder that `load_model(out)` loads, plus the checkpoint files `--resume` needs
+and `log.jsonl` for the curves.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
 import random
-import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
-from .autoencoder import CONFIG_FILE, MAX_CHARS, TOKENIZER_FILE, save_model_folder
-from .corpus import exclusion_matcher, load_exclusions, normalize_key
-from .model import ModelConfig, SentenceAutoencoder
-from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
+from ..model import ModelConfig, SentenceAutoencoder
+from ..paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE
+from ..tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
+from .checkpoint import LOG_FILE, drop_partial_line, read_state, restore, save_checkpoint
+from .data import add_noise, collate, make_batches, prepare_data
 
 
 @dataclass
@@ -55,124 +56,8 @@ class TrainConfig:
     model: dict = field(default_factory=dict)
 
 
-# -- data --------------------------------------------------------------------------------------
-# Control characters other than tab, and U+FFFD (bytes that are not UTF-8): a binary line.
-_BINARY_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
-DROP_REASONS = ("empty", "binary", "overlong", "excluded")
-
-
-def read_corpus(corpus: Path, exclude: set[str]) -> tuple[list[str], dict[str, int]]:
-    """Usable corpus lines -> (sentences, number of lines dropped for each of DROP_REASONS).
-
-    Dropped: blank lines, binary lines (control characters, bytes that are not UTF-8), lines
-    over MAX_CHARS characters (never read whole) and lines that equal or contain an excluded
-    sentence (`exclude` holds keys from `corpus.load_exclusions`).
-    """
-    kept: list[str] = []
-    counts = dict.fromkeys(DROP_REASONS, 0)
-    is_excluded = exclusion_matcher(exclude)
-    with open(corpus, encoding="utf-8", errors="replace") as fh:
-        while line := fh.readline(MAX_CHARS + 1):
-            if len(line) > MAX_CHARS and not line.endswith("\n"):
-                counts["overlong"] += 1
-                while line and not line.endswith("\n"):
-                    line = fh.readline(1 << 20)
-                continue
-            line = line.rstrip("\n")
-            if not line.strip():
-                counts["empty"] += 1
-            elif _BINARY_RE.search(line):
-                counts["binary"] += 1
-            elif is_excluded(normalize_key(line)):
-                counts["excluded"] += 1
-            else:
-                kept.append(line)
-    return kept, counts
-
-
-def load_sentences(corpus: Path, exclude: set[str]) -> tuple[list[str], int]:
-    """Corpus lines minus excluded and unusable ones -> (sentences, number excluded)."""
-    kept, counts = read_corpus(corpus, exclude)
-    return kept, counts["excluded"]
-
-
-def is_dev(text: str, dev_fraction: float = 0.01) -> bool:
-    """Deterministic hash split: about `dev_fraction` of distinct sentences are held out."""
-    h = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
-    return (h % 10_000) < dev_fraction * 10_000
-
-
-def tokenize_corpus(sentences: list[str], tok: Tokenizer, max_tokens: int,
-                    counts: dict | None = None) -> list[np.ndarray]:
-    """Token ids cut to the model's limit; `counts["cut"]` (if given) gets how many were cut."""
-    ids = tok.encode_batch(sentences)
-    if counts is not None:
-        counts["cut"] = sum(len(x) > max_tokens - 1 for x in ids)
-    return [np.asarray(x[: max_tokens - 1], dtype=np.int32) for x in ids]
-
-
-def save_token_data(path: Path, seqs: list[np.ndarray]) -> None:
-    lengths = np.array([len(s) for s in seqs], dtype=np.int32)
-    flat = np.concatenate(seqs).astype(np.int16 if max(map(np.max, seqs)) < 32767 else np.int32)
-    np.savez_compressed(path, flat=flat, lengths=lengths)
-
-
-def load_token_data(path: Path) -> list[np.ndarray]:
-    data = np.load(path)
-    flat, lengths = data["flat"].astype(np.int64), data["lengths"]
-    return np.split(flat, np.cumsum(lengths)[:-1])
-
-
-def make_batches(seqs: list[np.ndarray], batch_tokens: int, max_batch: int,
-                 rng: random.Random) -> list[list[int]]:
-    """Length-bucketed batches of indices (similar lengths together), in shuffled order."""
-    order = list(range(len(seqs)))
-    rng.shuffle(order)
-    batches = []
-    for start in range(0, len(order), 100 * max_batch):
-        chunk = sorted(order[start:start + 100 * max_batch], key=lambda i: len(seqs[i]))
-        cur: list[int] = []
-        longest = 0
-        for i in chunk:
-            longest_new = max(longest, len(seqs[i]) + 1)
-            if cur and (longest_new * (len(cur) + 1) > batch_tokens or len(cur) >= max_batch):
-                batches.append(cur)
-                cur, longest_new = [], len(seqs[i]) + 1
-            cur.append(i)
-            longest = longest_new
-        if cur:
-            batches.append(cur)
-    rng.shuffle(batches)
-    return batches
-
-
-def collate(seqs: list[np.ndarray], idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
-    lengths = torch.tensor([max(len(seqs[i]), 1) for i in idx])
-    ids = torch.full((len(idx), int(lengths.max())), PAD_ID, dtype=torch.long)
-    for row, i in enumerate(idx):
-        ids[row, : len(seqs[i])] = torch.from_numpy(np.asarray(seqs[i], dtype=np.int64))
-    return ids, lengths
-
-
-def add_noise(ids: torch.Tensor, lengths: torch.Tensor, drop: float, mask: float,
-              gen: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Denoising input: delete tokens with prob `drop`, replace with UNK with prob `mask`."""
-    b, t = ids.shape
-    valid = torch.arange(t, device=ids.device)[None, :] < lengths[:, None]
-    r = torch.rand(b, t, device=ids.device, generator=gen)
-    keep = valid & (r >= drop)
-    keep[:, 0] |= keep.sum(1) == 0
-    noisy = torch.where(r < drop + mask, torch.full_like(ids, UNK_ID), ids)
-    new_len = keep.sum(1)
-    pos = keep.long().cumsum(1) - 1
-    out = torch.full_like(ids, PAD_ID)
-    rows = torch.arange(b, device=ids.device)[:, None].expand(b, t)
-    out[rows[keep], pos[keep]] = noisy[keep]
-    return out, new_len
-
-
-# -- the loop ----------------------------------------------------------------------------------
 def lr_at(cfg: TrainConfig, step: int, progress: float) -> float:
+    """Learning rate: linear warmup over `warmup_steps`, then cosine decay to `min_lr_ratio`."""
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
     cos = 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
@@ -254,10 +139,9 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    state_file = out / "train_state.json"
-    resuming = resume and state_file.is_file()
+    saved = read_state(out) if resume else None
+    resuming = saved is not None
     if resuming:
-        saved = json.loads(state_file.read_text())
         budget = cfg
         cfg = TrainConfig(**saved["train"])
         if budget is not None:  # a resumed run may be given a new length
@@ -280,7 +164,8 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
 
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    dev_seqs, train_seqs = _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out)
+    dev_seqs, train_seqs = prepare_data(corpus, data, tok, model_cfg.max_tokens, cfg.dev_size,
+                                        exclude, out)
 
     rank, world, dev = _init_distributed(torch.device(device))
     if dev.type == "cuda":
@@ -292,14 +177,10 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
     step = tokens_seen = 0
     elapsed_before = 0.0
     if resuming:
-        net.load_state_dict(load_file(str(out / "model.safetensors"), device=str(dev)))
-        _load_optimizer(opt, out / "optimizer.safetensors", saved["optimizer"], dev)
-        step, tokens_seen = saved["step"], saved["tokens_seen"]
-        elapsed_before = saved["elapsed"]
-        rng.setstate(_tuple_state(saved["rng"]))
+        step, tokens_seen, elapsed_before = restore(out, saved, net, opt, rng, dev)
         torch.manual_seed(cfg.seed + step)
     elif init is not None:
-        state = load_file(str(Path(init) / "model.safetensors"), device=str(dev))
+        state = load_file(str(Path(init) / WEIGHTS_FILE), device=str(dev))
         net.load_state_dict({k: v.float() for k, v in state.items()})
 
     model = net
@@ -312,8 +193,8 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
     bar = _progress_bar(cfg, progress and lead, step)
     log = None
     if lead:
-        _drop_partial_line(out / "log.jsonl")
-        log = open(out / "log.jsonl", "a", encoding="utf-8")
+        drop_partial_line(out / LOG_FILE)
+        log = open(out / LOG_FILE, "a", encoding="utf-8")
     t0 = time.time()
     last_ckpt = last_eval = time.time()
     metrics: dict = {}
@@ -358,13 +239,14 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
             _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, frac), metrics)
             last_eval = now
         if now - last_ckpt >= cfg.checkpoint_every:
-            _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
+            save_checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name,
+                            half_copy)
             last_ckpt = now
     elapsed = elapsed_before + time.time() - t0
     if lead:
         metrics = dev_metrics(net, dev_seqs, dev)
         _log(log, step, tokens_seen, elapsed, running, lr_at(cfg, step, 1.0), metrics)
-        _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
+        save_checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name, half_copy)
         log.close()
     if bar is not None:
         bar.close()
@@ -398,42 +280,6 @@ def _agree(value: float, world: int, dev: torch.device) -> float:
     return float(t.item())
 
 
-def _prepare_data(corpus, data, tok, model_cfg, cfg, exclude, out):
-    excluded = load_exclusions(exclude)
-    if data is not None:
-        seqs = load_token_data(Path(data))
-        texts = None
-    else:
-        if corpus is None:
-            raise ValueError("give a corpus file (--corpus) or token data (--data)")
-        texts, counts = read_corpus(Path(corpus), excluded)
-        seqs = tokenize_corpus(texts, tok, model_cfg.max_tokens, counts)
-        print(corpus_report(corpus, len(texts), counts, model_cfg.max_tokens))
-    if texts is not None:
-        dev_mask = [is_dev(t) for t in texts]
-    else:
-        dev_mask = [is_dev(s.astype(np.int32).tobytes().hex()) for s in seqs]
-    dev_seqs = [s for s, d in zip(seqs, dev_mask) if d][: cfg.dev_size]
-    train_seqs = [s for s, d in zip(seqs, dev_mask) if not d and len(s) > 0]
-    if texts is not None:
-        dev_texts = [t for t, d in zip(texts, dev_mask) if d][: cfg.dev_size]
-        (out / "dev.txt").write_text("\n".join(dev_texts) + "\n", encoding="utf-8")
-    if not train_seqs:
-        raise ValueError("the corpus has no training sentences")
-    return dev_seqs or train_seqs[:100], train_seqs
-
-
-def corpus_report(corpus, kept: int, counts: dict, max_tokens: int) -> str:
-    """One line: how many corpus lines were kept, dropped (by reason) and cut."""
-    dropped = [f"{counts[k]} {k}" for k in DROP_REASONS if counts.get(k)]
-    line = f"corpus {corpus}: {kept} lines kept"
-    if dropped:
-        line += f"; dropped {sum(counts[k] for k in DROP_REASONS)} ({', '.join(dropped)})"
-    if counts.get("cut"):
-        line += f"; {counts['cut']} cut to {max_tokens - 1} tokens"
-    return line
-
-
 def _progress(cfg: TrainConfig, step: int, elapsed: float) -> float:
     fracs = []
     if cfg.steps:
@@ -460,78 +306,8 @@ def _advance(bar, cfg: TrainConfig, step: int, elapsed: float) -> None:
         bar.update(target - bar.n)
 
 
-def _drop_partial_line(path: Path) -> None:
-    """A run killed while logging leaves half a line: cut it, so every line stays JSON."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    with open(path, "rb+") as fh:
-        fh.seek(-1, os.SEEK_END)
-        if fh.read(1) != b"\n":
-            fh.seek(0)
-            fh.truncate(fh.read().rfind(b"\n") + 1)
-
-
 def _log(fh, step, tokens, elapsed, loss, lr, metrics) -> None:
     row = {"step": step, "tokens_seen": tokens, "elapsed": round(elapsed, 1),
            "loss": loss, "lr": lr, **metrics}
     fh.write(json.dumps(row) + "\n")
     fh.flush()
-
-
-def _checkpoint(out, net, opt, tok, cfg, step, tokens_seen, elapsed, rng, name,
-                half_copy=None) -> None:
-    """Model folder + optimizer + state, each written atomically (temp file, fsync, rename)."""
-    meta = {"train": asdict(cfg), "step": step, "tokens_seen": tokens_seen,
-            "elapsed_s": round(elapsed, 1)}
-    save_model_folder(out, net, tok.path, name, meta=meta)
-    if half_copy is not None:
-        save_model_folder(Path(half_copy), net, tok.path, name, half=True, meta=meta)
-    flat, layout = _flatten_optimizer(opt)
-    tmp = out / "optimizer.safetensors.tmp"
-    save_file(flat, str(tmp))
-    _fsync_replace(tmp, out / "optimizer.safetensors")
-    state = {"train": asdict(cfg), "step": step, "tokens_seen": tokens_seen, "elapsed": elapsed,
-             "rng": _json_state(rng.getstate()), "optimizer": layout}
-    tmp = out / "train_state.json.tmp"
-    tmp.write_text(json.dumps(state))
-    _fsync_replace(tmp, out / "train_state.json")
-
-
-def _fsync_replace(tmp: Path, target: Path) -> None:
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-
-
-def _flatten_optimizer(opt) -> tuple[dict, dict]:
-    sd = opt.state_dict()
-    flat, layout = {}, {"param_groups": sd["param_groups"], "state": {}}
-    for pid, st in sd["state"].items():
-        layout["state"][str(pid)] = {}
-        for key, val in st.items():
-            if torch.is_tensor(val):
-                flat[f"{pid}.{key}"] = val.detach().cpu().contiguous()
-                layout["state"][str(pid)][key] = "tensor"
-            else:
-                layout["state"][str(pid)][key] = val
-    return flat, layout
-
-
-def _load_optimizer(opt, path: Path, layout: dict, dev) -> None:
-    flat = load_file(str(path))
-    state = {}
-    for pid, entries in layout["state"].items():
-        state[int(pid)] = {
-            k: (flat[f"{pid}.{k}"].to(dev) if v == "tensor" else v) for k, v in entries.items()
-        }
-        if "step" in state[int(pid)] and torch.is_tensor(state[int(pid)]["step"]):
-            state[int(pid)]["step"] = state[int(pid)]["step"].cpu()
-    opt.load_state_dict({"state": state, "param_groups": layout["param_groups"]})
-
-
-def _json_state(state):
-    return [state[0], list(state[1]), state[2]]
-
-
-def _tuple_state(state):
-    return (state[0], tuple(state[1]), state[2])

@@ -1,0 +1,53 @@
+"""A short seeded training run ends at exactly the same weights (pins training behaviour)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from textlatent.model import ModelConfig
+from textlatent.tokenizer import Tokenizer
+from textlatent.train import TrainConfig, train
+
+DATA = Path(__file__).parent / "data"
+SHAPE = {"emb_dim": 32, "enc_hidden": 32, "latent_dim": 16, "dec_hidden": 48, "max_tokens": 24}
+# sha256 over the final weights (sorted names, raw float32 bytes) on CPU with one thread, by torch
+# version (float results may differ between builds). Refactoring the training code must leave it
+# alone; change it only when the recipe is meant to change.
+PINNED = {"2.13.0+cpu": "295789366436f8a22e9b7de6bfcb97717e7744120313284da657e8e724a559ea"}
+
+
+def weights_sha256(path: Path) -> str:
+    state = load_file(str(path))
+    digest = hashlib.sha256()
+    for name in sorted(state):
+        digest.update(name.encode())
+        digest.update(state[name].float().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_seeded_tiny_run_reaches_the_pinned_weights(tiny_model_dir, tmp_path, one_thread):
+    if torch.__version__ not in PINNED:
+        pytest.skip(f"no weights hash pinned for torch {torch.__version__}")
+    tok = tiny_model_dir / "tokenizer.model"
+    cfg = TrainConfig(steps=25, warmup_steps=5, batch_tokens=256, max_batch=16, dev_size=10,
+                      word_drop=0.1, word_mask=0.05, dec_word_drop=0.1, blend_cap=0.5,
+                      seed=3, eval_every=1e9, checkpoint_every=1e9)
+    mc = ModelConfig(vocab_size=Tokenizer(tok).vocab_size, **SHAPE)
+    out = tmp_path / "run"
+    result = train(DATA / "tiny_corpus.txt", out, tokenizer=tok, cfg=cfg, model_cfg=mc,
+                   progress=False)
+    assert result["step"] == 25
+    assert weights_sha256(out / "model.safetensors") == PINNED[torch.__version__]

@@ -1,0 +1,48 @@
+"""Atomic file writes: a temporary file beside the target, fsynced, then renamed over it.
+
+A reader (or a process killed half-way) sees either the old file or the new one, never a
+mix. The temporary file is ``<name>.tmp`` in the target's folder, so the rename stays on one
+file system; it is removed if the write fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp)`` to fill a temporary file, fsync it and rename it onto ``target``."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Atomically write ``text`` (UTF-8) to ``target``."""
+    atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """Atomically write ``data`` to ``target``."""
+    atomic_write(target, lambda p: p.write_bytes(data))
+
+
+def write_lines_atomic(target: Path, lines: Iterable[str]) -> None:
+    """Atomically write one line per item of ``lines``, each ended by a newline."""
+
+    def write(path: Path) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+
+    atomic_write(target, write)
