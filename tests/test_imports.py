@@ -45,7 +45,7 @@ def test_help_and_version_do_not_import_torch():
 
 
 def test_whole_library_never_imports_textual():
-    loaded = loaded_after("import textlatent.autoencoder, textlatent.model, "
+    loaded = loaded_after("import textlatent.backends.gru, textlatent.decoding, "
                           "textlatent.tokenizer, textlatent.train, textlatent.corpus")
     assert loaded["torch"] and not loaded["textual"]
 

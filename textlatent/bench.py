@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .latent import blend_path
 
 if TYPE_CHECKING:
-    from .autoencoder import TextAutoencoder
+    from .backends.base import TextAutoencoder
 
 SENTENCE = "the dog barked all night and the neighbours could not sleep"
 OTHER = "a small boat drifted slowly across the quiet lake at dawn"

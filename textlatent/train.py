@@ -22,9 +22,10 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from .autoencoder import CONFIG_FILE, MAX_CHARS, TOKENIZER_FILE, save_model_folder
+from .backends.base import MAX_CHARS
+from .backends.gru import ModelConfig, SentenceAutoencoder, save_model_folder
 from .corpus import exclusion_matcher, load_exclusions, normalize_key
-from .model import ModelConfig, SentenceAutoencoder
+from .paths import CONFIG_FILE, TOKENIZER_FILE
 from .tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
 
 
