@@ -227,7 +227,7 @@ def test_threads_sharing_the_model_get_what_they_would_alone(hf_model):
     results: dict[int, list[str]] = {}
 
     def work(i: int) -> None:
-        results[i] = [hf_model.decode(z[i % 3], **SHORT)[0] for _ in range(3)]
+        results[i] = [hf_model.reconstruct(TEXTS[i % 3], **SHORT)[0] for _ in range(3)]
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
     for t in threads:

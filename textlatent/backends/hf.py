@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,6 +170,7 @@ class BottleneckT5(TextAutoencoder):
         self.tokenizer = tokenizer
         self.device = torch.device(device)
         self.model.perturb_vector = None
+        self._tokenizer_lock = threading.Lock()  # a fast tokenizer is not safe across threads
         with self._lock:
             dummy = self._embed([self.tokenizer(DUMMY).input_ids])
         self.native_norm = float(dummy.norm(dim=-1)[0])
@@ -192,7 +194,8 @@ class BottleneckT5(TextAutoencoder):
         return sum(p.numel() for p in self.model.parameters())
 
     def _token_ids(self, text: str) -> list[int]:
-        return list(self.tokenizer(text, add_special_tokens=False).input_ids)
+        with self._tokenizer_lock:
+            return list(self.tokenizer(text, add_special_tokens=False).input_ids)
 
     def _detokenize(self, ids: list[int]) -> str:
         return self.tokenizer.decode(ids, skip_special_tokens=True)
