@@ -50,3 +50,17 @@ def test_fit_keeps_short_texts_and_cuts_long_ones(tiny_model):
     assert 0 < len(cut) < 400 and ("cat " * 100).startswith(cut.strip())
     with pytest.raises(ValueError, match="empty"):
         tiny_model.fit("   ")
+
+
+def test_train_init_refuses_another_family(tmp_path, capsys):
+    from helpers import run_cli
+
+    folder = tmp_path / "t5"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "t5", "auto_map": {}}))
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a cat sat.\n")
+    code, out, err = run_cli(capsys, "train", "--corpus", str(corpus), "--out",
+                             str(tmp_path / "out"), "--init", str(folder), "--steps", "1")
+    assert code == 2 and out == "" and "--init takes a model folder of the builtin kind" in err
+    assert not (tmp_path / "out").exists()

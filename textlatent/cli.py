@@ -312,8 +312,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     """Train or fine-tune a model and write its folder."""
     corpus = _existing_file(args.corpus, "corpus file")
     if args.init:
-        from .backends import load_model
+        from .backends import backend_for, load_model
 
+        if backend_for(args.init).name != "gru":
+            raise CliError(f"--init takes a model folder of the builtin kind (config.json, "
+                           f"model.safetensors, tokenizer.model), not {args.init}")
         load_model(args.init)  # fails early, with a clear message, on a bad folder
     if args.device == "cuda":
         import torch
