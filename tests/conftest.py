@@ -25,8 +25,7 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     """A model folder with a tiny SentencePiece tokenizer and random weights."""
     import torch
 
-    from textlatent.autoencoder import save_model_folder
-    from textlatent.model import ModelConfig, SentenceAutoencoder
+    from textlatent.backends.gru import ModelConfig, SentenceAutoencoder, save_model_folder
     from textlatent.tokenizer import Tokenizer, train_tokenizer
 
     root = tmp_path_factory.mktemp("tiny")

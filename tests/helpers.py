@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from textlatent.backends.gru import ModelConfig, SentenceAutoencoder
 from textlatent.cli import main
-from textlatent.model import ModelConfig, SentenceAutoencoder
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

@@ -11,16 +11,9 @@ import numpy as np
 import pytest
 
 from textlatent import load_model
-from textlatent.autoencoder import (
-    CONFIG_FILE,
-    TOKENIZER_FILE,
-    WEIGHTS_FILE,
-    ModelError,
-    TruncationWarning,
-    builtin_model_path,
-    check_latents,
-)
+from textlatent.backends import ModelError, TruncationWarning, check_latents
 from textlatent.latent import blend_path
+from textlatent.paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, builtin_model_path
 
 TEXTS = ["The dog chased the ball.", "A cat sat on the mat.", "hello 🌍 Привет 你好"]
 

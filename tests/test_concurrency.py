@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from textlatent import load_model
-from textlatent.autoencoder import TruncationWarning
+from textlatent.backends import TruncationWarning
 from textlatent.latent import blend_path
 
 THREADS, CALLS = 8, 200

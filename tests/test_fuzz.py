@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from textlatent import cli
-from textlatent.autoencoder import TruncationWarning, builtin_model_path, check_latents
+from textlatent.backends import TruncationWarning, check_latents
 from textlatent.latent import arithmetic, blend_path, lerp, normalize, perturb, slerp
+from textlatent.paths import builtin_model_path
 from textlatent.tokenizer import Tokenizer, replace_surrogates
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # no overflow, no 0/0

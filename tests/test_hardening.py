@@ -24,16 +24,8 @@ from helpers import run_cli
 from safetensors.torch import load_file, save_file
 
 from textlatent import load_model
-from textlatent.autoencoder import (
-    BATCH,
-    CONFIG_FILE,
-    TOKENIZER_FILE,
-    WEIGHTS_FILE,
-    ModelError,
-    TruncationWarning,
-    builtin_model_path,
-    check_latents,
-)
+from textlatent.backends import BATCH, ModelError, TruncationWarning, check_latents
+from textlatent.paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, builtin_model_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_MB = "x" * 1_000_000

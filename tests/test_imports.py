@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,7 +17,8 @@ def loaded_after(code: str) -> dict:
     """Run `code` in a fresh interpreter; report which heavy modules ended up imported."""
     probe = (
         f"{code}\nimport json, sys\n"
-        "print(json.dumps({m: m in sys.modules for m in ('torch', 'textual', 'sacrebleu')}))"
+        "print(json.dumps({m: m in sys.modules\n"
+        "                  for m in ('torch', 'textual', 'sacrebleu', 'transformers')}))"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
@@ -26,7 +29,8 @@ def loaded_after(code: str) -> dict:
 def test_library_import_is_light():
     loaded = loaded_after("import textlatent, textlatent.latent, textlatent.evaluate, "
                           "textlatent.bench, textlatent.cli")
-    assert loaded == {"torch": False, "textual": False, "sacrebleu": False}
+    assert loaded == {"torch": False, "textual": False, "sacrebleu": False,
+                      "transformers": False}
 
 
 def test_help_and_version_do_not_import_torch():
@@ -45,9 +49,25 @@ def test_help_and_version_do_not_import_torch():
 
 
 def test_whole_library_never_imports_textual():
-    loaded = loaded_after("import textlatent.autoencoder, textlatent.model, "
+    loaded = loaded_after("import textlatent.backends.gru, textlatent.decoding, "
                           "textlatent.tokenizer, textlatent.train, textlatent.corpus")
     assert loaded["torch"] and not loaded["textual"]
+
+
+def test_transformers_is_imported_only_when_an_hf_model_loads():
+    loaded = loaded_after("import textlatent.backends.hf\n"
+                          "from textlatent import load_model\n"
+                          "load_model().reconstruct(['a cat'])")
+    assert loaded["torch"] and not loaded["transformers"]
+
+
+def test_default_install_does_not_pull_transformers():
+    tomllib = pytest.importorskip("tomllib")
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.lower().startswith("transformers") for d in project["dependencies"])
+    assert any(d.startswith("transformers>=4.38,<4.46")
+               for d in project["optional-dependencies"]["hf"])
 
 
 def test_library_source_has_no_textual_or_tui_imports():

@@ -6,8 +6,8 @@ import pytest
 import torch
 from helpers import tiny_net
 
+from textlatent.backends.gru import ModelConfig, SentenceAutoencoder
 from textlatent.latent import blend_path
-from textlatent.model import ModelConfig, SentenceAutoencoder
 
 V = 300
 

@@ -59,7 +59,7 @@ def test_latents_are_unit_vectors_of_model_dim(builtin_model):
 
 
 def test_model_card_ships(builtin_model):
-    from textlatent.autoencoder import builtin_model_path
+    from textlatent.paths import builtin_model_path
 
     card = (builtin_model_path() / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "exact_match" in card

@@ -9,7 +9,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from textlatent.model import ModelConfig
+from textlatent.backends.gru import ModelConfig
 from textlatent.tokenizer import Tokenizer
 from textlatent.train import TrainConfig, train
 

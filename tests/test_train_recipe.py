@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from helpers import tiny_net
 
-from textlatent.model import SentenceAutoencoder
+from textlatent.backends.gru import SentenceAutoencoder
 from textlatent.tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID
 from textlatent.train import TrainConfig
 from textlatent.train.data import add_noise

@@ -15,8 +15,8 @@ import pytest
 from safetensors.torch import load_file
 
 from textlatent import load_model
+from textlatent.backends.gru import ModelConfig
 from textlatent.cli import main
-from textlatent.model import ModelConfig
 from textlatent.tokenizer import Tokenizer
 from textlatent.train import TrainConfig, train
 from textlatent.train.data import DROP_REASONS, read_corpus
@@ -31,9 +31,8 @@ CHILD = r"""
 import os, signal, sys
 from pathlib import Path
 import safetensors.torch
-from textlatent import autoencoder
+from textlatent.backends.gru import ModelConfig, folder
 from textlatent.train import TrainConfig, checkpoint, train
-from textlatent.model import ModelConfig
 from textlatent.tokenizer import Tokenizer
 
 corpus, tok, out, die = sys.argv[1:5]
@@ -64,7 +63,7 @@ def watch_save_file(module, writer):
     module.save_file = save_file
 
 
-watch_save_file(autoencoder, "weights")
+watch_save_file(folder, "weights")
 watch_save_file(checkpoint, "optimizer")
 real_write_text = Path.write_text
 

@@ -15,7 +15,7 @@ from .evaluate import length_bucket, read_sentences, words
 from .latent import blend_path
 
 if TYPE_CHECKING:
-    from .autoencoder import TextAutoencoder
+    from .backends.base import TextAutoencoder
 
 SENTENCE = "the dog barked all night and the neighbours could not sleep"
 OTHER = "a small boat drifted slowly across the quiet lake at dawn"
@@ -64,7 +64,7 @@ def run_bench(model: TextAutoencoder, repeats: int = 30) -> dict:
     """
     import torch
 
-    from .autoencoder import TruncationWarning
+    from .backends import TruncationWarning
 
     if repeats < 1:
         raise ValueError("repeats must be at least 1")

@@ -87,10 +87,11 @@ def _eval_file(kind: str) -> Path:
 
 def _load(args: argparse.Namespace):
     """Load the model named by --model (None = builtin) and report truncation as it happens."""
-    from .autoencoder import TruncationWarning, load_model
+    from .backends import TruncationWarning, load_model
 
     warnings.simplefilter("always", TruncationWarning)
-    return load_model(args.model)
+    return load_model(args.model, trust_remote_code=args.trust_remote_code,
+                      allow_download=args.allow_download)
 
 
 def _decode_kwargs(args: argparse.Namespace) -> dict:
@@ -207,7 +208,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _emit_json(result)
         return 0
-    print(f"model {model.name} on {sentences} ({result['n']} sentences)")
+    print(f"model {model.summary} on {sentences} ({result['n']} sentences)")
     print(f"{'':8}{'n':>5} {'exact':>7} {'bleu':>7} {'tok_acc':>8}")
     rows = [("all", result), *result["by_length"].items()]
     for name, m in rows:
@@ -230,7 +231,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         _emit_json(result)
     else:
-        print(f"model {model.name}")
+        print(f"model {model.summary}")
         for key, value in result.items():
             print(f"  {key:20}{_fmt(value)}")
     return 0
@@ -282,7 +283,7 @@ RECIPE_OPTIONS = ("lr", "batch_tokens", "max_batch", "warmup_steps", "word_drop"
 
 
 def _train_configs(args: argparse.Namespace):
-    from .model import ModelConfig
+    from .backends.gru import ModelConfig
     from .tokenizer import Tokenizer
     from .train import TrainConfig
 
@@ -311,8 +312,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     """Train or fine-tune a model and write its folder."""
     corpus = _existing_file(args.corpus, "corpus file")
     if args.init:
-        from .autoencoder import load_model
+        from .backends import backend_for, load_model
 
+        if backend_for(args.init).name != "gru":
+            raise CliError(f"--init takes a model folder of the builtin kind (config.json, "
+                           f"model.safetensors, tokenizer.model), not {args.init}")
         load_model(args.init)  # fails early, with a clear message, on a bad folder
     if args.device == "cuda":
         import torch
@@ -385,7 +389,12 @@ def _positive_float(text: str) -> float:
 
 def _common(p: argparse.ArgumentParser, model: bool = True) -> None:
     if model:
-        p.add_argument("--model", metavar="DIR", help="model folder (default: the builtin model)")
+        p.add_argument("--model", metavar="DIR",
+                       help="model folder or hf:OWNER/NAME[@REV] (default: the builtin model)")
+        p.add_argument("--trust-remote-code", action="store_true",
+                       help="let a transformers model run the code it ships (read it first)")
+        p.add_argument("--allow-download", action="store_true",
+                       help="let an hf: model be fetched from the Hugging Face Hub")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .latent import blend_path
 
 if TYPE_CHECKING:
-    from .autoencoder import TextAutoencoder
+    from .backends.base import TextAutoencoder
 
 BUCKETS = (("1-5", 1, 5), ("6-10", 6, 10), ("11-15", 11, 15), ("16-20", 16, 20),
            ("21+", 21, None))

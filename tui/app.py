@@ -41,7 +41,7 @@ from .widgets.stage import Stage, StageArea
 from .widgets.transform_stage import TransformStage
 
 if TYPE_CHECKING:
-    from textlatent.autoencoder import TextAutoencoder
+    from textlatent.backends.base import TextAutoencoder
 
 SLIDE_MIN_WIDTH = 100  # narrower terminals hide the slide until `s` shows it
 

@@ -11,7 +11,7 @@ import numpy as np
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from textlatent.autoencoder import TextAutoencoder
+    from textlatent.backends.base import TextAutoencoder
 
 # warnings.catch_warnings swaps process-wide state: one encode at a time may use it.
 _WARNINGS_LOCK = threading.Lock()
@@ -35,7 +35,7 @@ def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult
     A text over the model's token limit is cut by the library with a TruncationWarning;
     we catch it and report the part the model actually saw.
     """
-    from textlatent.autoencoder import TruncationWarning
+    from textlatent.backends.base import TruncationWarning
 
     with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -43,7 +43,7 @@ def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult
             latent = model.encode([text])
             reconstruction = model.decode(latent)[0]
             truncated = any(issubclass(w.category, TruncationWarning) for w in caught)
-            seen = model.tokenizer.decode(model.tokenize([text])[0]) if truncated else text
+            seen = model.fit(text) if truncated else text
         except (ValueError, TypeError) as exc:
             return EncodeResult(entry_id, error=str(exc))
         except Exception as exc:  # any failure becomes a notification

@@ -11,7 +11,7 @@ from .session import Session, default_export_name, latent_list, write_export
 from .widgets.export_screen import ExportScreen
 
 if TYPE_CHECKING:
-    from textlatent.autoencoder import TextAutoencoder
+    from textlatent.backends.base import TextAutoencoder
 
     from .widgets.input_stage import InputStage
 

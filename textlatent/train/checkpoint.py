@@ -18,7 +18,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from ..atomic import atomic_write, write_text_atomic
-from ..autoencoder import save_model_folder
+from ..backends.gru import save_model_folder
 from ..paths import WEIGHTS_FILE
 from ..tokenizer import Tokenizer
 

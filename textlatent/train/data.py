@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from ..atomic import atomic_write, write_text_atomic
-from ..autoencoder import MAX_CHARS
+from ..backends.base import MAX_CHARS
 from ..corpus.exclusions import exclusion_matcher, load_exclusions
 from ..corpus.text import normalize_key
 from ..tokenizer import PAD_ID, UNK_ID, Tokenizer

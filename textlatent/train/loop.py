@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file
 
-from ..model import ModelConfig, SentenceAutoencoder
+from ..backends.gru import ModelConfig, SentenceAutoencoder
 from ..paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE
 from ..tokenizer import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Tokenizer
 from .checkpoint import LOG_FILE, drop_partial_line, read_state, restore, save_checkpoint

@@ -14,6 +14,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ... import decoding
+
 
 @dataclass
 class ModelConfig:
@@ -213,100 +215,19 @@ class SentenceAutoencoder(nn.Module):
         return weights
 
     @torch.inference_mode()
-    def generate(
-        self,
-        z: torch.Tensor,
-        max_tokens: int,
-        temperature: float = 0.0,
-        top_p: float = 1.0,
-        generator: torch.Generator | None = None,
-    ) -> list[list[int]]:
+    def generate(self, z: torch.Tensor, max_tokens: int, temperature: float = 0.0,
+                 top_p: float = 1.0, generator: torch.Generator | None = None) -> list[list[int]]:
         """Greedy (temperature 0) or nucleus sampling for a batch of latents, one call."""
-        n = z.shape[0]
         h, step = self.fast_stepper(z)
-        prev = torch.full((n,), self.cfg.bos_id, dtype=torch.long, device=z.device)
-        done = torch.zeros(n, dtype=torch.bool, device=z.device)
-        steps = []
-        for _ in range(max_tokens):
-            logits, h = step(prev, h)
-            logits[:, self.cfg.pad_id] = -float("inf")
-            if temperature <= 0:
-                nxt = logits.argmax(-1)
-            else:
-                nxt = _sample_top_p(logits.float() / temperature, top_p, generator)
-            nxt = torch.where(done, torch.full_like(nxt, self.cfg.eos_id), nxt)
-            steps.append(nxt)
-            done |= nxt == self.cfg.eos_id
-            prev = nxt
-            if bool(done.all()):
-                break
-        ids = torch.stack(steps, 1).tolist() if steps else [[] for _ in range(n)]
-        return [_until_eos(row, self.cfg.eos_id) for row in ids]
+        return decoding.generate(step, h, z.shape[0], bos=self.cfg.bos_id, eos=self.cfg.eos_id,
+                                 max_tokens=max_tokens, temperature=temperature, top_p=top_p,
+                                 generator=generator, banned=(self.cfg.pad_id,),
+                                 device=z.device)
 
     @torch.inference_mode()
     def beam_search(self, z: torch.Tensor, max_tokens: int, beam: int) -> list[list[int]]:
         """Length-normalised beam search, all latents and beams batched together."""
-        n, k, eos = z.shape[0], beam, self.cfg.eos_id
-        zz = z.repeat_interleave(k, 0)
-        h, step = self.fast_stepper(zz)
-        prev = torch.full((n * k,), self.cfg.bos_id, dtype=torch.long, device=z.device)
-        scores = torch.full((n, k), -float("inf"), device=z.device)
-        scores[:, 0] = 0.0
-        seqs = torch.zeros((n * k, 0), dtype=torch.long, device=z.device)
-        finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
-        for t in range(max_tokens):
-            logits, h = step(prev, h)
-            logits[:, self.cfg.pad_id] = -float("inf")
-            logp = F.log_softmax(logits.float(), dim=-1)
-            vocab = logp.shape[-1]
-            total = (scores.view(-1, 1) + logp).view(n, k * vocab)
-            top, idx = total.topk(2 * k, dim=-1)
-            beam_idx, tok = idx // vocab, idx % vocab
-            new_scores = torch.full((n, k), -float("inf"), device=z.device)
-            new_src = torch.zeros((n, k), dtype=torch.long, device=z.device)
-            new_tok = torch.full((n, k), eos, dtype=torch.long, device=z.device)
-            for i in range(n):
-                filled = 0
-                for s, b, w in zip(top[i].tolist(), beam_idx[i].tolist(), tok[i].tolist()):
-                    if s == -float("inf"):
-                        break
-                    if w == eos:
-                        if len(finished[i]) < k:
-                            seq = seqs[i * k + b].tolist()
-                            finished[i].append((s / (len(seq) + 1), seq))
-                        continue
-                    if filled < k:
-                        new_scores[i, filled], new_src[i, filled], new_tok[i, filled] = s, b, w
-                        filled += 1
-            rows = (torch.arange(n, device=z.device)[:, None] * k + new_src).view(-1)
-            seqs = torch.cat([seqs[rows], new_tok.view(-1, 1)], dim=1)
-            h = h[rows] if h.dim() == 2 else h[:, rows]
-            prev = new_tok.view(-1)
-            scores = new_scores
-            best_open = (scores.max(-1).values / (t + 2)).tolist()
-            if all(len(f) >= k and max(x[0] for x in f) >= o for f, o in zip(finished, best_open)):
-                break
-        out = []
-        for i in range(n):
-            cands = finished[i] or [
-                (scores[i, j].item() / max(seqs.shape[1], 1), seqs[i * k + j].tolist())
-                for j in range(k)
-            ]
-            out.append(max(cands, key=lambda c: c[0])[1])
-        return out
-
-
-def _sample_top_p(
-    logits: torch.Tensor, top_p: float, generator: torch.Generator | None
-) -> torch.Tensor:
-    probs = logits.softmax(-1)
-    if top_p < 1.0:
-        sorted_p, order = probs.sort(-1, descending=True)
-        keep = sorted_p.cumsum(-1) - sorted_p < top_p
-        sorted_p = sorted_p * keep
-        probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
-    return torch.multinomial(probs, 1, generator=generator)[:, 0]
-
-
-def _until_eos(row: list[int], eos: int) -> list[int]:
-    return row[: row.index(eos)] if eos in row else row
+        h, step = self.fast_stepper(z.repeat_interleave(beam, 0))
+        return decoding.beam_search(step, h, z.shape[0], beam, bos=self.cfg.bos_id,
+                                    eos=self.cfg.eos_id, max_tokens=max_tokens,
+                                    banned=(self.cfg.pad_id,), device=z.device)
