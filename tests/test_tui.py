@@ -20,6 +20,7 @@ from textual import work
 from textual.binding import Binding
 
 from textlatent import blend_path
+from tui.actions import ACTIONS, palette_actions
 from tui.app import TextLatentApp, check_model_folder, run_app
 from tui.messages import ModelLoaded
 from tui.session import printable
@@ -87,7 +88,7 @@ def row_index(app, text: str) -> int:
 async def choose_ends(pilot, a_text: str, b_text: str) -> None:
     """Highlight sentences in the list and press a / b, as a learner would."""
     app = pilot.app
-    sentences = app.input_stage.sentences
+    sentences = app.main.input_stage.sentences
     sentences.focus()
     await pilot.pause()
     sentences.highlighted = row_index(app, a_text)
@@ -109,10 +110,10 @@ async def test_start_encodes_starters_and_shows_blend(model):
             assert any(s.startswith(t.rstrip(" …")) for t in texts)
         assert app.session.a.text == a_text and app.session.b.text == b_text
         assert all(e.ready for e in app.session.entries)
-        assert app.transform_stage.slider.index == 4
-        assert app.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
+        assert app.main.transform_stage.slider.index == 4
+        assert app.main.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
         assert model.name in app.sub_title and f"D={model.dim}" in app.sub_title
-        assert app.focused is app.input_stage.input
+        assert app.focused is app.main.input_stage.input
 
 
 @run_async
@@ -128,7 +129,7 @@ async def test_typing_works_while_the_model_loads(model):
     app = SlowApp(starters=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.encode_stage.loading and "loading" in app.sub_title
+        assert app.main.encode_stage.loading and "loading" in app.sub_title
         await pilot.press(*"a red fox", "enter")
         await pilot.pause()
         entry = app.session.entries[0]
@@ -136,7 +137,7 @@ async def test_typing_works_while_the_model_loads(model):
         gate.set()
         await settle(pilot)
         assert entry.reconstruction == model.reconstruct(["a red fox"])[0]
-        assert not app.encode_stage.loading
+        assert not app.main.encode_stage.loading
 
 
 # -- input -----------------------------------------------------------------------------------
@@ -152,13 +153,13 @@ async def test_typed_sentence_shows_its_reconstruction(model):
         entry = app.session.entries[-1]
         expected = model.reconstruct(["the bird flew home"])[0]
         assert entry.reconstruction == expected
-        option = app.input_stage.sentences.get_option_at_index(before)
+        option = app.main.input_stage.sentences.get_option_at_index(before)
         shown = " ".join(rendered(option.prompt).split())
         assert " ".join(printable(expected).split())[:20] in shown
-        assert app.input_stage.input.value == ""
+        assert app.main.input_stage.input.value == ""
         np.testing.assert_allclose(entry.latent, model.encode(["the bird flew home"])[0])
         # the Encode stage shows the new (highlighted) sentence's latent
-        np.testing.assert_allclose(app.encode_stage.heatmap.values, entry.latent)
+        np.testing.assert_allclose(app.main.encode_stage.heatmap.values, entry.latent)
 
 
 @run_async
@@ -183,7 +184,7 @@ async def test_markup_like_text_is_shown_as_typed(model):
         await pilot.press(*text, "enter")
         await settle(pilot)
         assert app.session.entries[0].text == text and app.session.entries[0].ready
-        option = app.input_stage.sentences.get_option_at_index(0)
+        option = app.main.input_stage.sentences.get_option_at_index(0)
         assert text in rendered(option.prompt)
 
 
@@ -193,7 +194,7 @@ async def test_too_long_sentence_is_cut_with_a_notification(model):
     app = TextLatentApp(model=model, starters=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.input.value = long
+        app.main.input_stage.input.value = long
         await pilot.press("enter")
         await settle(pilot)
         entry = app.session.entries[0]
@@ -209,16 +210,27 @@ async def test_first_two_typed_sentences_become_a_and_b_and_clear(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
+        before = [e.text for e in app.session.entries]
+        await pilot.press("ctrl+l")  # asks first
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == before
+        assert any("again" in n for n in notes(app))
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert app.session.entries == [] and app.session.path is None
-        assert app.decode_stage.decoded_text is None
-        app.input_stage.input.focus()
+        await pilot.press("u")  # undo brings everything back
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == before
+        await pilot.press("ctrl+l", "ctrl+l")
+        await settle(pilot)
+        assert app.session.entries == [] and app.session.path is None
+        assert app.main.decode_stage.decoded_text is None
+        app.main.input_stage.input.focus()
         await pilot.press(*"one small step", "enter", *"a giant leap", "enter")
         await settle(pilot)
         assert (app.session.a.text, app.session.b.text) == ("one small step", "a giant leap")
-        assert app.decode_stage.decoded_text == expected_path(
+        assert app.main.decode_stage.decoded_text == expected_path(
             model, "one small step", "a giant leap")[4]
 
 
@@ -228,8 +240,8 @@ async def test_remove_sentence_with_delete(model):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         n = len(app.session.entries)
-        app.input_stage.sentences.focus()
-        app.input_stage.sentences.highlighted = 0
+        app.main.input_stage.sentences.focus()
+        app.main.input_stage.sentences.highlighted = 0
         await pilot.press("delete")
         await settle(pilot)
         assert len(app.session.entries) == n - 1
@@ -253,18 +265,18 @@ async def test_every_slider_position_shows_the_decoded_blend(model, method):
         a, b = app.session.a, app.session.b
         assert (a.text, b.text) == (a_text, b_text)
         expected = model.decode(blend_path(a.latent, b.latent, 9, method))
-        app.transform_stage.slider.focus()
+        app.main.transform_stage.slider.focus()
         await pilot.press("home")
         await settle(pilot)
         for i in range(9):
             if i:
                 await pilot.press("right" if i % 2 else "l")
                 await settle(pilot)
-            assert app.transform_stage.slider.index == i
-            assert app.decode_stage.decoded_text == expected[i]
+            assert app.main.transform_stage.slider.index == i
+            assert app.main.decode_stage.decoded_text == expected[i]
             shown = str(app.query_one("#decoded").render())
             assert printable(expected[i]).strip()[:20] in shown
-            np.testing.assert_allclose(app.transform_stage.heatmap.values,
+            np.testing.assert_allclose(app.main.transform_stage.heatmap.values,
                                        blend_path(a.latent, b.latent, 9, method)[i], atol=1e-6)
         assert app.session.path_texts == expected
 
@@ -274,7 +286,7 @@ async def test_fifty_fast_slider_presses_end_on_the_final_position(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         keys = ["right", "left", "right", "h", "l", "m", "right"] * 7 + ["left"]
         assert len(keys) == 50
         await pilot.press(*keys)
@@ -287,10 +299,10 @@ async def test_fifty_fast_slider_presses_end_on_the_final_position(model):
                 final = max(0, final - 1)
         method = "lerp" if keys.count("m") % 2 else "slerp"
         assert app.session.method == method
-        assert app.transform_stage.slider.index == final
+        assert app.main.transform_stage.slider.index == final
         a, b = app.session.a, app.session.b
         expected = model.decode(blend_path(a.latent, b.latent, 9, method))
-        assert app.decode_stage.decoded_text == expected[final]
+        assert app.main.decode_stage.decoded_text == expected[final]
         assert printable(expected[final]).strip()[:20] in str(app.query_one("#decoded").render())
 
 
@@ -299,12 +311,12 @@ async def test_next_starter_pair(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         await pilot.press("p")
         await settle(pilot)
         a_text, b_text = load_pairs()[1]
         assert (app.session.a.text, app.session.b.text) == (a_text, b_text)
-        assert app.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
+        assert app.main.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
 
 
 # -- the slide -------------------------------------------------------------------------------
@@ -313,7 +325,7 @@ async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model
     app = TextLatentApp(model=model)
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         panel = app.query_one(SlidePanel)
         sections = app.slide.sections
         seen_stages = set()
@@ -330,10 +342,11 @@ async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model
         assert panel.index == len(sections) - 1
         await pilot.press("[")
         assert panel.index == len(sections) - 2
-        await pilot.press("3")
+        await pilot.press("3")  # stage 3: the slider, and the slide's part about it
         await pilot.pause()
-        assert panel.section.title == "How the Process Works"
-        assert not any(s.highlighted for s in app.query(Stage))
+        assert panel.section.title == "3. Transform"
+        assert app.focused is app.main.transform_stage.slider
+        assert app.main.transform_stage.highlighted
         # the contents list opens any section
         contents = app.query_one("#slide-contents")
         contents.focus()
@@ -341,7 +354,7 @@ async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model
         await pilot.press("enter")
         await pilot.pause()
         assert panel.section.stage == "transform"
-        assert app.transform_stage.has_class("-highlight")
+        assert app.main.transform_stage.has_class("-highlight")
 
 
 @run_async
@@ -350,7 +363,7 @@ async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         panel = app.query_one(SlidePanel)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         assert not panel.display
         await pilot.press("s")
         await pilot.pause()
@@ -365,7 +378,7 @@ async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(pilot)
         assert app.query_one(SlidePanel).display
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         await pilot.press("s")
         await pilot.pause()
         assert not app.query_one(SlidePanel).display
@@ -373,7 +386,7 @@ async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
 
 # -- help, palette, export, clipboard, screenshot, theme -------------------------------------
 @run_async
-async def test_f1_opens_help_generated_from_the_bindings(model):
+async def test_f1_opens_help_generated_from_the_action_table(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -381,9 +394,9 @@ async def test_f1_opens_help_generated_from_the_bindings(model):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = app.screen._markdown
-        for binding in Binding.make_bindings(app.BINDINGS):
-            assert (binding.tooltip or binding.description) in text
-        assert "`← / h`" in text and "`] / pgdn`" in text
+        for act in ACTIONS:
+            assert f"| `{act.keys_text}` | {act.help} |" in text
+        assert "`← / h`" in text and "`] / PgDn`" in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -394,9 +407,11 @@ async def test_command_palette_runs_app_actions(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Encode", "Set A", "Set B", "Blend method", "Copy blend latent",
-                "Export session", "Theme", "Clear", "Save screenshot"} <= titles
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {a.palette for a in palette_actions()} | {"Theme", "Quit"} <= set(titles)
+        # bug 2: one screenshot entry (ours, which saves here), no Keys panel beside F1 help
+        assert len(titles) == len(set(titles)) and "Screenshot" not in titles
+        assert "Keys" not in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Blend method")
@@ -411,12 +426,16 @@ async def test_export_writes_session_json(model, tmp_path):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
         target = tmp_path / "out" / "session.json"
         app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")  # the folder does not exist: it asks first
+        await pilot.pause()
+        assert not target.exists() and "does not exist" in str(
+            app.screen.query_one("#export-warning").render())
         await pilot.press("enter")
         await pilot.pause()
         data = json.loads(target.read_text())
@@ -452,21 +471,43 @@ async def test_export_failure_is_a_notification(model, tmp_path):
 
 
 @run_async
-async def test_copy_latent_puts_json_on_the_clipboard(model):
+async def test_copy_latent_puts_json_on_the_clipboard(model, tmp_path):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.transform_stage.slider.focus()
         await pilot.press("c")
         await pilot.pause()
         data = json.loads(app.clipboard)
         assert data["kind"] == "blend" and data["t"] == 0.5
         assert len(data["latent"]) == model.dim
         np.testing.assert_allclose(data["latent"], app.session.current_latent, atol=1e-5)
-        assert data["text"] == app.decode_stage.decoded_text
-        assert any("Copied to clipboard" in n for n in notes(app))
-        app.action_copy_latent("sentence")
-        assert json.loads(app.clipboard)["kind"] == "sentence"
+        assert data["text"] == app.main.decode_stage.decoded_text
+        # bug 9: it says what was attempted (OSC 52), not that it worked, and offers a file
+        note = notes(app)[-1]
+        assert "OSC 52" in note and "Copied to clipboard" not in note and "w saves" in note
+        await pilot.press("w")
+        await pilot.pause()
+        saved = list(tmp_path.glob("textlatent-latent-*.json"))
+        assert len(saved) == 1 and json.loads(saved[0].read_text())["kind"] == "blend"
+
+
+@run_async
+async def test_copy_in_the_sentence_list_copies_the_highlighted_sentence(model):
+    """Bug 8: `c` in the list copies the sentence the Encode stage shows, not the blend."""
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        sentences = app.main.input_stage.sentences
+        sentences.focus()
+        sentences.highlighted = 1
+        await pilot.press("c")
+        await pilot.pause()
+        data = json.loads(app.clipboard)
+        entry = app.session.entries[1]
+        assert data["kind"] == "sentence" and data["text"] == entry.text
+        np.testing.assert_allclose(data["latent"], entry.latent, atol=1e-5)
+        np.testing.assert_allclose(app.main.encode_stage.heatmap.values, entry.latent)
 
 
 @run_async

@@ -88,15 +88,25 @@ class LatentHeatmap(Widget):
             return 0, 0
         cols, _ = grid_shape(self._values.size, width)
         needed = math.ceil(self._values.size / cols)
+        legend = 1 if self._legend else 0
         cap = self.styles.max_height
         if cap is not None and cap.is_cells:
-            return max(1, min(needed, int(cap.value) - (1 if self._legend else 0))), needed
-        return needed, needed
+            needed_shown = max(1, min(needed, int(cap.value) - legend))
+        else:
+            needed_shown = needed
+        height = self.styles.height
+        if height is not None and not height.is_auto and self.size.height:
+            # a fixed or fractional height: draw the rows that fit
+            needed_shown = max(1, min(needed_shown, self.size.height - legend))
+        return needed_shown, needed
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self._values is None:
             return 1
         return self._grid_rows(width)[0] + (1 if self._legend else 0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
 
     # -- drawing -----------------------------------------------------------------------------
     def _colours(self) -> tuple[Color, Color, Color]:
