@@ -7,6 +7,7 @@ import functools
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,7 +18,6 @@ import numpy as np
 import pytest
 from rich.console import Console
 from textual import work
-from textual.binding import Binding
 
 from textlatent import blend_path
 from tui.actions import ACTIONS, palette_actions
@@ -611,3 +611,191 @@ def test_shipped_model_in_the_app(builtin_model):
     test_start_encodes_starters_and_shows_blend(builtin_model)
     test_typed_sentence_shows_its_reconstruction(builtin_model)
     test_every_slider_position_shows_the_decoded_blend(builtin_model, "slerp")
+
+
+# -- the bugs of the app's second pass (each failed before its fix) ---------------------------
+@pytest.fixture
+def builtin_model_dir_copy(tmp_path) -> Path:
+    from textlatent.paths import builtin_model_path
+
+    return Path(shutil.copytree(builtin_model_path(), tmp_path / "model"))
+
+
+def main_screen(app):
+    """The screen holding the stages."""
+    return getattr(app, "main", app)
+
+
+def fully_visible(app, widget) -> bool:
+    """The widget is on screen with nothing clipped (no scrolling needed to read it)."""
+    geometry = app.screen.find_widget(widget)
+    region = geometry.region
+    return region.height > 0 and region.intersection(geometry.clip) == region
+
+
+@run_async
+async def test_bug1_ctrl_c_says_how_to_quit_without_markup(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main_screen(app).input_stage.sentences.focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        note = notes(app)[-1]
+        assert "ctrl+q" in note and "[b]" not in note and "[/b]" not in note
+
+
+@run_async
+async def test_bug2_palette_has_one_screenshot_entry_that_saves_here(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        commands = list(app.get_system_commands(app.screen))
+        shots = [c for c in commands if "screenshot" in c.title.lower()]
+        assert len(shots) == 1
+        assert "Keys" not in [c.title for c in commands]  # F1 help is the one key list
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*shots[0].title)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(list(tmp_path.glob("textlatent-*.svg"))) == 1
+
+
+@pytest.fixture(scope="module")
+def model_d512(tiny_model_dir, tmp_path_factory):
+    """A tiny random network with the shipped model's D = 512: the latents take its room."""
+    import torch
+
+    from textlatent import load_model
+    from textlatent.autoencoder import save_model_folder
+    from textlatent.model import ModelConfig, SentenceAutoencoder
+    from textlatent.tokenizer import Tokenizer
+
+    tok = tiny_model_dir / "tokenizer.model"
+    torch.manual_seed(0)
+    cfg = ModelConfig(vocab_size=Tokenizer(tok).vocab_size, emb_dim=16, enc_hidden=16,
+                      latent_dim=512, dec_hidden=24, max_tokens=24)
+    folder = tmp_path_factory.mktemp("d512") / "model"
+    save_model_folder(folder, SentenceAutoencoder(cfg), tok, "tiny-d512")
+    return load_model(folder)
+
+
+@pytest.mark.parametrize("size", [(140, 45), (100, 30), (80, 24)])
+@run_async
+async def test_bug3_the_whole_path_is_on_screen(model_d512, size):
+    app = TextLatentApp(model=model_d512)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        path = app.query_one("#decode-path")
+        assert fully_visible(app, path), path.region
+        assert path.region.height >= app.session.steps
+        lines = rendered(path.content, width=path.content_region.width).splitlines()
+        assert "B 1.00" in lines[-1] or "B 1.00" in "".join(lines[-3:])
+        for figures in ("#transform-figures", "#encode-figures"):
+            widget = app.query_one(figures)
+            assert fully_visible(app, widget) or not widget.display
+            assert "…" not in str(widget.render())
+        screen.transform_stage.slider.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.session.t_index == app.session.steps - 1 and fully_visible(app, path)
+
+
+@run_async
+async def test_bug4_slider_axis_labels_never_run_together(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        slider = main_screen(app).transform_stage.slider
+        slider.focus()
+        for key in ["right", "right", "left", "home", "end"]:
+            await pilot.press(key)
+            await settle(pilot)
+            axis = str(slider.render()).splitlines()[1]
+            for label in axis.split():
+                assert label in ("0", "1") or (label.startswith("0.") and len(label) <= 4), axis
+
+
+@run_async
+async def test_bug5_page_keys_turn_the_slide_from_either_list(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(SlidePanel)
+        for widget in (main_screen(app).input_stage.sentences,
+                       app.query_one("#slide-contents")):
+            widget.focus()
+            await pilot.pause()
+            start = panel.index
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert panel.index == start + 1
+            await pilot.press("pageup")
+            await pilot.pause()
+            assert panel.index == start
+
+
+@run_async
+async def test_bug6_delete_keeps_the_highlight_in_place(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        sentences = screen.input_stage.sentences
+        texts = [e.text for e in app.session.entries]
+        sentences.focus()
+        sentences.highlighted = 1
+        await pilot.press("delete")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == texts[:1] + texts[2:]
+        assert sentences.highlighted == 1
+        await pilot.press("delete")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == texts[:1] + texts[3:]
+        shown = screen.encode_stage.heatmap.values
+        np.testing.assert_allclose(shown, app.session.entries[1].latent)
+
+
+@run_async
+async def test_bug7_corrupt_model_says_so_in_every_stage(tmp_path, builtin_model_dir_copy):
+    (builtin_model_dir_copy / "model.safetensors").write_bytes(
+        (builtin_model_dir_copy / "model.safetensors").read_bytes()[:1000])
+    app = TextLatentApp(model_path=builtin_model_dir_copy)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        assert app.load_error
+        screen = main_screen(app)
+        heat = str(screen.transform_stage.heatmap.render())
+        caption = str(app.query_one("#decoded-caption").render())
+        assert "encoding A and B" not in heat and "no model" in heat
+        assert "pick A and B" not in caption and "no model" in caption
+
+
+@run_async
+async def test_bug10_emoji_variation_selectors_are_not_drawn(model):
+    """☀️ is one cell in tmux, two in Rich: drawing it without U+FE0F keeps borders straight."""
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main_screen(app).input_stage.input.value = "sunny ☀️ day"
+        await pilot.press("enter")
+        await settle(pilot)
+        option = main_screen(app).input_stage.sentences.get_option_at_index(0)
+        text = rendered(option.prompt, width=60)
+        assert "☀" in text and "\ufe0f" not in text
+        assert app.session.entries[0].text == "sunny ☀️ day"  # the model still gets it all
+
+
+def test_bug11_model_without_a_subcommand_and_an_empty_model(capsys, tmp_path):
+    from textlatent.cli import main
+
+    assert main(["--model", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert "not found" in err and "invalid choice" not in err
+    assert main(["tui", "--model", ""]) == 2
+    err = capsys.readouterr().err
+    assert "empty" in err and "missing" not in err

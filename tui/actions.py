@@ -53,8 +53,9 @@ ACTIONS: tuple[Action, ...] = (
     # the main screen
     Action("", "", "", "Next / previous area: input, sentences, slider, slide contents",
            doc_keys="Tab / shift+Tab"),
-    Action("1,2,3,4", "stage({key})", "Stage", "Go to stage 1–4 (1 the input, 2 the sentences, 3 and 4 the "
-           "slider) and the slide's part about it", doc_keys="1 – 4", show=False),
+    Action("1,2,3,4", "stage({key})", "Stage", "Go to stage 1–4 (1 the input, 2 the "
+           "sentences, 3 and 4 the slider) and the slide's part about it", doc_keys="1 – 4",
+           show=False),
     Action("left,h", "move(-1)", "t−", "Move the blend slider towards A", key_display="←",
            doc_keys="← / h", palette=""),
     Action("right,l", "move(1)", "t+", "Move the blend slider towards B", key_display="→",

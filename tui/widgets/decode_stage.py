@@ -84,13 +84,15 @@ class DecodeStage(Stage):
         texts = session.path_texts
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(no_wrap=True)
-        table.add_column(ratio=1)
+        # short terminals keep one line per row, so the whole path fits; tall ones wrap
+        short = self.screen.has_class("-short")
+        table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
         for i, row in enumerate(session.rows()):
             current = i == session.t_index
             head = Text(no_wrap=True)
             head.append("▶" if current else " ")
             head.append(f" {row.label}", style("decode-path--t"))
-            line = Text()
+            line = Text(no_wrap=short, overflow="ellipsis" if short else "fold")
             if texts is None:
                 line.append("…", style("decode-path--pending"))
             else:
