@@ -799,3 +799,169 @@ def test_bug11_model_without_a_subcommand_and_an_empty_model(capsys, tmp_path):
     assert main(["tui", "--model", ""]) == 2
     err = capsys.readouterr().err
     assert "empty" in err and "missing" not in err
+
+
+# -- friction of the second pass ---------------------------------------------------------------
+def hint_text(app) -> str:
+    return str(app.query_one("#input-status").render())
+
+
+@run_async
+async def test_focus_hints_are_true_and_esc_leaves_the_input(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        screen = app.main
+        assert app.focused is screen.input_stage.input and "Enter encodes" in hint_text(app)
+        await pilot.press("p")  # in the input, p types
+        assert screen.input_stage.input.value == "p"
+        await pilot.press("backspace", "escape")
+        await pilot.pause()
+        assert app.focused is screen.input_stage.sentences
+        assert "Enter makes it A" in hint_text(app)
+        # a / b only act where the highlight they use is visible: in the list
+        screen.transform_stage.slider.focus()
+        await pilot.pause()
+        a_before = app.session.a_id
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.session.a_id == a_before
+        for number, widget in [(1, screen.input_stage.input), (2, screen.input_stage.sentences),
+                               (3, screen.transform_stage.slider)]:
+            if app.focused is screen.input_stage.input:
+                await pilot.press("escape")
+            await pilot.press(str(number))
+            await pilot.pause()
+            assert app.focused is widget
+            assert screen.slide_panel.section.title.startswith(f"{number}.")
+        await pilot.press("escape")  # back from the input for the next key
+        panel_index = screen.slide_panel.index
+        await pilot.press("7")  # 5-9 are not bound: nothing changes
+        await pilot.pause()
+        assert screen.slide_panel.index == panel_index
+
+
+@run_async
+async def test_enter_on_sentences_sets_a_then_b(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        sentences = app.main.input_stage.sentences
+        sentences.focus()
+        sentences.highlighted = 0
+        await pilot.press("enter")
+        sentences.highlighted = 1
+        await pilot.press("enter")
+        await settle(pilot)
+        first, second = app.session.entries[:2]
+        assert (app.session.a, app.session.b) == (first, second)
+        assert app.main.decode_stage.decoded_text == expected_path(
+            model, first.text, second.text)[4]
+
+
+@run_async
+async def test_delete_and_undo(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        texts = [e.text for e in app.session.entries]
+        app.main.input_stage.sentences.focus()
+        app.main.input_stage.sentences.highlighted = 2
+        await pilot.press("delete")
+        await settle(pilot)
+        assert len(app.session.entries) == len(texts) - 1 and "u undoes" in notes(app)[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == texts
+        assert app.session.a.ready and app.main.decode_stage.decoded_text is not None
+
+
+@run_async
+async def test_export_asks_before_overwriting(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        target = tmp_path / "old.json"
+        target.write_text("keep me")
+        app.main.input_stage.sentences.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text() == "keep me"
+        assert "exists" in str(app.screen.query_one("#export-warning").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert target.read_text() == "keep me" and not isinstance(app.screen, ExportScreen)
+
+
+@run_async
+async def test_multi_line_paste_adds_each_line(model):
+    from textual import events
+
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        field = app.main.input_stage.input
+        field.post_message(events.Paste("the first line\n\n  the second line \nthe third\n"))
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == [
+            "the first line", "the second line", "the third"]
+        assert all(e.ready for e in app.session.entries) and field.value == ""
+        field.post_message(events.Paste("just one line"))
+        await pilot.pause()
+        assert field.value == "just one line" and len(app.session.entries) == 3
+
+
+@run_async
+async def test_input_stage_shows_pieces_and_warns_on_non_english(model):
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"the cat sat", "enter")
+        await settle(pilot)
+        pieces = model.tokenizer.pieces("the cat sat")
+        shown = str(app.query_one("#input-pieces").render())
+        assert f"{len(pieces)} tokens" in shown and pieces[0] in shown
+        assert not app.session.entries[0].foreign
+        app.main.input_stage.input.value = "你好世界"
+        await pilot.press("enter")
+        await settle(pilot)
+        entry = app.session.entries[-1]
+        assert entry.foreign and any("Not English?" in n for n in notes(app))
+        row = rendered(app.main.input_stage.sentences.get_option_at_index(1).prompt)
+        assert "⚠" in row
+
+
+@run_async
+async def test_method_toggle_shows_what_differs(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        figures = app.query_one("#transform-figures")
+        a, b = app.session.a.latent, app.session.b.latent
+        raw = float(np.linalg.norm(0.5 * a + 0.5 * b))
+        before = str(figures.render())
+        assert "slerp" in before and f"{raw:.3f}" in before
+        app.main.input_stage.sentences.focus()
+        await pilot.press("m")
+        await settle(pilot)
+        after = str(figures.render())
+        assert after != before and "lerp: straight line" in after and f"{raw:.3f}" in after
+
+
+@run_async
+async def test_help_explains_the_symbols_and_notifications_are_short(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.main.input_stage.sentences.focus()
+        await pilot.press("c", "p")
+        await settle(pilot)
+        assert all(n.timeout <= 6 for n in app._notifications)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = app.screen._markdown
+        for symbol in ("✓", "•", "cos(z,A)", "cos(A,B)", "▁", "⚠", "‖(1−t)A+tB‖"):
+            assert symbol in text

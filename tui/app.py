@@ -211,10 +211,11 @@ class TextLatentApp(App[int]):
             return
         if result.error:
             self.notify(f"Could not encode that: {result.error}", severity="error")
-        elif result.truncated:
+            return
+        if result.truncated:
             self.notify(f"Cut to the model's {self.model.max_tokens - 1} tokens.",
                         title="Sentence truncated", severity="warning")
-        elif entry.foreign:
+        if entry.foreign:
             self.notify("Mostly byte pieces: this model only knows English, so expect "
                         "nonsense back.", title="Not English?", severity="warning")
 
