@@ -234,19 +234,6 @@ async def test_first_two_typed_sentences_become_a_and_b_and_clear(model):
             model, "one small step", "a giant leap")[4]
 
 
-@run_async
-async def test_remove_sentence_with_delete(model):
-    app = TextLatentApp(model=model)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        n = len(app.session.entries)
-        app.main.input_stage.sentences.focus()
-        app.main.input_stage.sentences.highlighted = 0
-        await pilot.press("delete")
-        await settle(pilot)
-        assert len(app.session.entries) == n - 1
-
-
 # -- transform and decode --------------------------------------------------------------------
 @pytest.mark.parametrize("method", ["slerp", "lerp"])
 @run_async
@@ -568,6 +555,7 @@ async def test_corrupt_model_shows_an_error_panel(tmp_path):
         assert not app.session.entries[-1].ready
 
 
+@pytest.mark.slow
 def test_importing_the_app_does_not_import_torch():
     code = ("import sys, tui, tui.app; from tui.app import TextLatentApp; "
             "TextLatentApp(starters=False); "
@@ -606,6 +594,7 @@ def test_heatmap_glyphs_encode_sign_and_size_without_colour():
 
 
 # -- the shipped model -----------------------------------------------------------------------
+@pytest.mark.slow
 def test_shipped_model_in_the_app(builtin_model):
     """The key Pilot checks again on the real model (the tests above use the tiny one)."""
     test_start_encodes_starters_and_shows_blend(builtin_model)

@@ -28,6 +28,7 @@ def _live_objects() -> int:
     return len(gc.get_objects())
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_over_500_encodes(tiny_model):
     """After a warm-up round, 400 more encodes (cleared every 100) leave no objects behind."""
 
@@ -55,6 +56,7 @@ def test_memory_stays_flat_over_500_encodes(tiny_model):
     assert rss_after - rss_before < 50, (rss_before, rss_after)
 
 
+@pytest.mark.slow
 def test_200_sentences_kept_in_order(tiny_model):
     async def run() -> list[str]:
         app = TextLatentApp(model=tiny_model, starters=False)

@@ -91,10 +91,18 @@ class SentenceList(OptionList):
                     self.replace_option_prompt_at_index(index, self._row(session, entry))
             if len(entries) > old:
                 self.add_options(Option(self._row(session, e)) for e in entries[old:])
+        changed = (ids, keys) != (self._ids, self._keys)
         self._ids, self._keys = ids, keys
         index = session.index_of(session.selected_id)
         if index is not None and self.highlighted != index:
             self.highlighted = index
+            changed = True
+        if changed:
+            # once the rows are laid out at their wrapped heights, show the whole highlighted row
+            self.call_after_refresh(self.scroll_to_highlight)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.scroll_to_highlight)
 
     def _row_key(self, session: Session, entry: Entry) -> tuple:
         return (session.role(entry), entry.text, entry.truncated, entry.reconstruction,
