@@ -26,6 +26,8 @@ class EncodeStage(Stage):
     NUMBER = 2
     DEFAULT_TITLE = "Encode"
 
+    _drawn: tuple | None = None
+
     def compose(self) -> ComposeResult:
         yield Static("", id="encode-caption", classes="caption")
         yield LatentHeatmap(id="encode-heatmap", empty="highlight an encoded sentence")
@@ -38,6 +40,11 @@ class EncodeStage(Stage):
     def show_session(self, session: Session) -> None:
         """Show the selected sentence's latent (or say why there is none)."""
         entry = session.selected
+        key = (entry and entry.id, entry and entry.ready, entry and entry.text,
+               entry and session.role(entry), session.cosine_ab(), session.model_error)
+        if key == self._drawn:
+            return  # a slider move changes nothing here
+        self._drawn = key
         caption = self.query_one("#encode-caption", Static)
         stats = self.query_one("#encode-figures", Static)
         if entry is None or not entry.ready:

@@ -63,6 +63,8 @@ class InputStage(Stage):
     NUMBER = 1
     DEFAULT_TITLE = "Input Data"
 
+    _drawn: tuple | None = None
+
     def compose(self) -> ComposeResult:
         yield SentenceInput(placeholder="Type a sentence + Enter",
                             id="sentence-input", select_on_focus=False)
@@ -87,8 +89,12 @@ class InputStage(Stage):
     def show_session(self, session: Session, focus: str) -> None:
         """Rows, hints that are true for what has focus now, and the selected sentence's pieces."""
         self.sentences.show_session(session)
-        self.set_status(hint(session, focus))
         selected = session.selected
+        key = (hint(session, focus), selected and selected.id, selected and selected.pieces)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        self.set_status(key[0])
         pieces = self.query_one("#input-pieces", Static)
         pieces.update(pieces_text(selected.pieces if selected else None))
         pieces.display = bool(selected and selected.pieces)

@@ -71,11 +71,13 @@ class LatentHeatmap(Widget):
 
     def show(self, latent: np.ndarray | None, empty: str | None = None) -> None:
         """Show a latent (or a message when None)."""
+        before = None if self._values is None else self._values.size
         self._values = None if latent is None else np.asarray(latent, np.float32).ravel()
         if empty is not None:
             self._empty = empty
         self.tooltip = None
-        self.refresh(layout=True)
+        after = None if self._values is None else self._values.size
+        self.refresh(layout=before != after)  # same size: same layout, just new cells
 
     # -- layout ------------------------------------------------------------------------------
     def _grid_rows(self, width: int) -> tuple[int, int]:
