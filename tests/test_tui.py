@@ -954,3 +954,22 @@ async def test_help_explains_the_symbols_and_notifications_are_short(model):
         text = app.screen._markdown
         for symbol in ("✓", "•", "cos(z,A)", "cos(A,B)", "▁", "⚠", "‖(1−t)A+tB‖"):
             assert symbol in text
+
+
+@run_async
+async def test_drawing_never_starts_work_and_a_new_path_key_does(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        started = []
+        original = app.decode_path
+        app.decode_path = lambda key, path: started.append(key) or original(key, path)
+        for _ in range(3):
+            app.main.redraw()
+        app.session.set_index(2)  # a slider move picks from the decoded path: no work
+        await settle(pilot)
+        assert started == []
+        app.session.toggle_method()
+        await settle(pilot)
+        assert started == [app.session.path_key] and app.main.path_key == started[0]
+        assert app.main.decode_stage.decoded_text == app.session.path_texts[2]

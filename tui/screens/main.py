@@ -77,7 +77,7 @@ class MainScreen(Screen[None]):
                                      index=self.session.t_index)
                 yield DecodeStage(*blurbs.get("decode", ()))
         yield SlidePanel(self.slide, id="slide")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def input_stage(self) -> InputStage:
