@@ -149,3 +149,12 @@ def test_action_table_feeds_bindings_palette_and_readme():
     assert len({a.palette for a in palette_actions()}) == len(palette_actions())
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert keys_table() in readme, "README keys table differs from tui/actions.py"
+
+
+def test_session_module_does_not_use_textual():
+    import ast
+
+    tree = ast.parse((ROOT / "tui" / "session.py").read_text(encoding="utf-8"))
+    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert names and not [n for n in names if n.split(".")[0] in ("textual", "rich", "torch")]
