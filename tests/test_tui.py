@@ -672,7 +672,7 @@ def model_d512(tiny_model_dir, tmp_path_factory):
     return load_model(folder)
 
 
-@pytest.mark.parametrize("size", [(140, 45), (100, 30), (80, 24)])
+@pytest.mark.parametrize("size", [(140, 45), (120, 40), (100, 30), (80, 24)])
 @run_async
 async def test_bug3_the_whole_path_is_on_screen(model_d512, size):
     app = TextLatentApp(model=model_d512)

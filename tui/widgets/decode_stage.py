@@ -60,7 +60,15 @@ class DecodeStage(Stage):
         """The decoded text on show (None while decoding or with no path)."""
         return self._text
 
+    _session: Session | None = None
+
+    def on_resize(self) -> None:
+        """A new size may change whether the path's rows can wrap: draw it again."""
+        if self._session is not None:
+            self.call_after_refresh(self.show_session, self._session)
+
     def show_session(self, session: Session) -> None:
+        self._session = session
         caption = self.query_one("#decoded-caption", Static)
         decoded = self.query_one("#decoded", Static)
         path = self.query_one("#decode-path", Static)
@@ -76,16 +84,41 @@ class DecodeStage(Stage):
                             style="dim"))
         decoded.set_class(self._text is None, "-empty")
         decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
-        path.update(self._path_table(session))
+        path.update(self._path_renderable(session))
 
-    def _path_table(self, session: Session) -> Table:
+    TRANSFORM_MIN_HEIGHT = 9  # what the Transform stage above keeps (app.tcss min-height)
+
+    def _room(self) -> int:
+        """Lines the path may take: the column, less Transform's minimum and our other parts."""
+        column = self.parent
+        path = self.query_one("#decode-path", Static)
+        if column is None or not column.size.height:
+            return 0
+        fixed = self.outer_size.height - path.outer_size.height
+        return column.size.height - self.TRANSFORM_MIN_HEIGHT - fixed - 1
+
+    def _height(self, table: Table) -> int:
+        width = self.query_one("#decode-path", Static).size.width
+        if not width:
+            return 1 << 30
+        console = self.app.console
+        return len(console.render_lines(table, console.options.update_width(width), pad=False))
+
+    def _path_renderable(self, session: Session) -> Table:
+        """Rows wrap when the wrapped path still fits the column; else one line each."""
+        if session.path_texts is not None:
+            table = self._path_table(session, wrap=True)
+            if self._height(table) <= self._room():
+                return table
+        return self._path_table(session, wrap=False)
+
+    def _path_table(self, session: Session, wrap: bool = True) -> Table:
         """One row per latent: ▶ on the current one, its label, • if the text changed."""
         style = self.get_component_rich_style
         texts = session.path_texts
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(no_wrap=True)
-        # short terminals keep one line per row, so the whole path fits; tall ones wrap
-        short = self.screen.has_class("-short")
+        short = not wrap
         table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
         for i, row in enumerate(session.rows()):
             current = i == session.t_index

@@ -34,7 +34,7 @@ class Stage(Vertical):
 class StageArea(Container):
     """Holds the stages: two columns when there is room, one scrolling column when not."""
 
-    TWO_COLUMNS_AT: ClassVar[int] = 76
+    TWO_COLUMNS_AT: ClassVar[int] = 72
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width >= self.TWO_COLUMNS_AT, "-two-col")
