@@ -7,6 +7,7 @@ import functools
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,9 +18,9 @@ import numpy as np
 import pytest
 from rich.console import Console
 from textual import work
-from textual.binding import Binding
 
 from textlatent import blend_path
+from tui.actions import ACTIONS, palette_actions
 from tui.app import TextLatentApp, check_model_folder, run_app
 from tui.messages import ModelLoaded
 from tui.session import printable
@@ -87,7 +88,7 @@ def row_index(app, text: str) -> int:
 async def choose_ends(pilot, a_text: str, b_text: str) -> None:
     """Highlight sentences in the list and press a / b, as a learner would."""
     app = pilot.app
-    sentences = app.input_stage.sentences
+    sentences = app.main.input_stage.sentences
     sentences.focus()
     await pilot.pause()
     sentences.highlighted = row_index(app, a_text)
@@ -109,10 +110,10 @@ async def test_start_encodes_starters_and_shows_blend(model):
             assert any(s.startswith(t.rstrip(" …")) for t in texts)
         assert app.session.a.text == a_text and app.session.b.text == b_text
         assert all(e.ready for e in app.session.entries)
-        assert app.transform_stage.slider.index == 4
-        assert app.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
+        assert app.main.transform_stage.slider.index == 4
+        assert app.main.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
         assert model.name in app.sub_title and f"D={model.dim}" in app.sub_title
-        assert app.focused is app.input_stage.input
+        assert app.focused is app.main.input_stage.input
 
 
 @run_async
@@ -128,7 +129,7 @@ async def test_typing_works_while_the_model_loads(model):
     app = SlowApp(starters=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.encode_stage.loading and "loading" in app.sub_title
+        assert app.main.encode_stage.loading and "loading" in app.sub_title
         await pilot.press(*"a red fox", "enter")
         await pilot.pause()
         entry = app.session.entries[0]
@@ -136,7 +137,7 @@ async def test_typing_works_while_the_model_loads(model):
         gate.set()
         await settle(pilot)
         assert entry.reconstruction == model.reconstruct(["a red fox"])[0]
-        assert not app.encode_stage.loading
+        assert not app.main.encode_stage.loading
 
 
 # -- input -----------------------------------------------------------------------------------
@@ -152,13 +153,13 @@ async def test_typed_sentence_shows_its_reconstruction(model):
         entry = app.session.entries[-1]
         expected = model.reconstruct(["the bird flew home"])[0]
         assert entry.reconstruction == expected
-        option = app.input_stage.sentences.get_option_at_index(before)
+        option = app.main.input_stage.sentences.get_option_at_index(before)
         shown = " ".join(rendered(option.prompt).split())
         assert " ".join(printable(expected).split())[:20] in shown
-        assert app.input_stage.input.value == ""
+        assert app.main.input_stage.input.value == ""
         np.testing.assert_allclose(entry.latent, model.encode(["the bird flew home"])[0])
         # the Encode stage shows the new (highlighted) sentence's latent
-        np.testing.assert_allclose(app.encode_stage.heatmap.values, entry.latent)
+        np.testing.assert_allclose(app.main.encode_stage.heatmap.values, entry.latent)
 
 
 @run_async
@@ -183,7 +184,7 @@ async def test_markup_like_text_is_shown_as_typed(model):
         await pilot.press(*text, "enter")
         await settle(pilot)
         assert app.session.entries[0].text == text and app.session.entries[0].ready
-        option = app.input_stage.sentences.get_option_at_index(0)
+        option = app.main.input_stage.sentences.get_option_at_index(0)
         assert text in rendered(option.prompt)
 
 
@@ -193,7 +194,7 @@ async def test_too_long_sentence_is_cut_with_a_notification(model):
     app = TextLatentApp(model=model, starters=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.input.value = long
+        app.main.input_stage.input.value = long
         await pilot.press("enter")
         await settle(pilot)
         entry = app.session.entries[0]
@@ -209,30 +210,28 @@ async def test_first_two_typed_sentences_become_a_and_b_and_clear(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
+        before = [e.text for e in app.session.entries]
+        await pilot.press("ctrl+l")  # asks first
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == before
+        assert any("again" in n for n in notes(app))
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert app.session.entries == [] and app.session.path is None
-        assert app.decode_stage.decoded_text is None
-        app.input_stage.input.focus()
+        await pilot.press("u")  # undo brings everything back
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == before
+        await pilot.press("ctrl+l", "ctrl+l")
+        await settle(pilot)
+        assert app.session.entries == [] and app.session.path is None
+        assert app.main.decode_stage.decoded_text is None
+        app.main.input_stage.input.focus()
         await pilot.press(*"one small step", "enter", *"a giant leap", "enter")
         await settle(pilot)
         assert (app.session.a.text, app.session.b.text) == ("one small step", "a giant leap")
-        assert app.decode_stage.decoded_text == expected_path(
+        assert app.main.decode_stage.decoded_text == expected_path(
             model, "one small step", "a giant leap")[4]
-
-
-@run_async
-async def test_remove_sentence_with_delete(model):
-    app = TextLatentApp(model=model)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        n = len(app.session.entries)
-        app.input_stage.sentences.focus()
-        app.input_stage.sentences.highlighted = 0
-        await pilot.press("delete")
-        await settle(pilot)
-        assert len(app.session.entries) == n - 1
 
 
 # -- transform and decode --------------------------------------------------------------------
@@ -253,18 +252,18 @@ async def test_every_slider_position_shows_the_decoded_blend(model, method):
         a, b = app.session.a, app.session.b
         assert (a.text, b.text) == (a_text, b_text)
         expected = model.decode(blend_path(a.latent, b.latent, 9, method))
-        app.transform_stage.slider.focus()
+        app.main.transform_stage.slider.focus()
         await pilot.press("home")
         await settle(pilot)
         for i in range(9):
             if i:
                 await pilot.press("right" if i % 2 else "l")
                 await settle(pilot)
-            assert app.transform_stage.slider.index == i
-            assert app.decode_stage.decoded_text == expected[i]
+            assert app.main.transform_stage.slider.index == i
+            assert app.main.decode_stage.decoded_text == expected[i]
             shown = str(app.query_one("#decoded").render())
             assert printable(expected[i]).strip()[:20] in shown
-            np.testing.assert_allclose(app.transform_stage.heatmap.values,
+            np.testing.assert_allclose(app.main.transform_stage.heatmap.values,
                                        blend_path(a.latent, b.latent, 9, method)[i], atol=1e-6)
         assert app.session.path_texts == expected
 
@@ -274,7 +273,7 @@ async def test_fifty_fast_slider_presses_end_on_the_final_position(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         keys = ["right", "left", "right", "h", "l", "m", "right"] * 7 + ["left"]
         assert len(keys) == 50
         await pilot.press(*keys)
@@ -287,10 +286,10 @@ async def test_fifty_fast_slider_presses_end_on_the_final_position(model):
                 final = max(0, final - 1)
         method = "lerp" if keys.count("m") % 2 else "slerp"
         assert app.session.method == method
-        assert app.transform_stage.slider.index == final
+        assert app.main.transform_stage.slider.index == final
         a, b = app.session.a, app.session.b
         expected = model.decode(blend_path(a.latent, b.latent, 9, method))
-        assert app.decode_stage.decoded_text == expected[final]
+        assert app.main.decode_stage.decoded_text == expected[final]
         assert printable(expected[final]).strip()[:20] in str(app.query_one("#decoded").render())
 
 
@@ -299,12 +298,12 @@ async def test_next_starter_pair(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         await pilot.press("p")
         await settle(pilot)
         a_text, b_text = load_pairs()[1]
         assert (app.session.a.text, app.session.b.text) == (a_text, b_text)
-        assert app.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
+        assert app.main.decode_stage.decoded_text == expected_path(model, a_text, b_text)[4]
 
 
 # -- the slide -------------------------------------------------------------------------------
@@ -313,7 +312,7 @@ async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model
     app = TextLatentApp(model=model)
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         panel = app.query_one(SlidePanel)
         sections = app.slide.sections
         seen_stages = set()
@@ -330,10 +329,11 @@ async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model
         assert panel.index == len(sections) - 1
         await pilot.press("[")
         assert panel.index == len(sections) - 2
-        await pilot.press("3")
+        await pilot.press("3")  # stage 3: the slider, and the slide's part about it
         await pilot.pause()
-        assert panel.section.title == "How the Process Works"
-        assert not any(s.highlighted for s in app.query(Stage))
+        assert panel.section.title == "3. Transform"
+        assert app.focused is app.main.transform_stage.slider
+        assert app.main.transform_stage.highlighted
         # the contents list opens any section
         contents = app.query_one("#slide-contents")
         contents.focus()
@@ -341,7 +341,7 @@ async def test_section_keys_walk_the_slide_and_the_stage_highlight_follows(model
         await pilot.press("enter")
         await pilot.pause()
         assert panel.section.stage == "transform"
-        assert app.transform_stage.has_class("-highlight")
+        assert app.main.transform_stage.has_class("-highlight")
 
 
 @run_async
@@ -350,7 +350,7 @@ async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         panel = app.query_one(SlidePanel)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         assert not panel.display
         await pilot.press("s")
         await pilot.pause()
@@ -365,7 +365,7 @@ async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(pilot)
         assert app.query_one(SlidePanel).display
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         await pilot.press("s")
         await pilot.pause()
         assert not app.query_one(SlidePanel).display
@@ -373,7 +373,7 @@ async def test_slide_panel_hides_on_small_terminals_and_toggles(model):
 
 # -- help, palette, export, clipboard, screenshot, theme -------------------------------------
 @run_async
-async def test_f1_opens_help_generated_from_the_bindings(model):
+async def test_f1_opens_help_generated_from_the_action_table(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -381,9 +381,9 @@ async def test_f1_opens_help_generated_from_the_bindings(model):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = app.screen._markdown
-        for binding in Binding.make_bindings(app.BINDINGS):
-            assert (binding.tooltip or binding.description) in text
-        assert "`← / h`" in text and "`] / pgdn`" in text
+        for act in ACTIONS:
+            assert f"| `{act.keys_text}` | {act.help} |" in text
+        assert "`← / h`" in text and "`] / PgDn`" in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -394,9 +394,11 @@ async def test_command_palette_runs_app_actions(model):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Encode", "Set A", "Set B", "Blend method", "Copy blend latent",
-                "Export session", "Theme", "Clear", "Save screenshot"} <= titles
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {a.palette for a in palette_actions()} | {"Theme", "Quit"} <= set(titles)
+        # bug 2: one screenshot entry (ours, which saves here), no Keys panel beside F1 help
+        assert len(titles) == len(set(titles)) and "Screenshot" not in titles
+        assert "Keys" not in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Blend method")
@@ -411,12 +413,16 @@ async def test_export_writes_session_json(model, tmp_path):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.input_stage.sentences.focus()
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
         target = tmp_path / "out" / "session.json"
         app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")  # the folder does not exist: it asks first
+        await pilot.pause()
+        assert not target.exists() and "does not exist" in str(
+            app.screen.query_one("#export-warning").render())
         await pilot.press("enter")
         await pilot.pause()
         data = json.loads(target.read_text())
@@ -452,21 +458,43 @@ async def test_export_failure_is_a_notification(model, tmp_path):
 
 
 @run_async
-async def test_copy_latent_puts_json_on_the_clipboard(model):
+async def test_copy_latent_puts_json_on_the_clipboard(model, tmp_path):
     app = TextLatentApp(model=model)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.input_stage.sentences.focus()
+        app.main.transform_stage.slider.focus()
         await pilot.press("c")
         await pilot.pause()
         data = json.loads(app.clipboard)
         assert data["kind"] == "blend" and data["t"] == 0.5
         assert len(data["latent"]) == model.dim
         np.testing.assert_allclose(data["latent"], app.session.current_latent, atol=1e-5)
-        assert data["text"] == app.decode_stage.decoded_text
-        assert any("Copied to clipboard" in n for n in notes(app))
-        app.action_copy_latent("sentence")
-        assert json.loads(app.clipboard)["kind"] == "sentence"
+        assert data["text"] == app.main.decode_stage.decoded_text
+        # bug 9: it says what was attempted (OSC 52), not that it worked, and offers a file
+        note = notes(app)[-1]
+        assert "OSC 52" in note and "Copied to clipboard" not in note and "w saves" in note
+        await pilot.press("w")
+        await pilot.pause()
+        saved = list(tmp_path.glob("textlatent-latent-*.json"))
+        assert len(saved) == 1 and json.loads(saved[0].read_text())["kind"] == "blend"
+
+
+@run_async
+async def test_copy_in_the_sentence_list_copies_the_highlighted_sentence(model):
+    """Bug 8: `c` in the list copies the sentence the Encode stage shows, not the blend."""
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        sentences = app.main.input_stage.sentences
+        sentences.focus()
+        sentences.highlighted = 1
+        await pilot.press("c")
+        await pilot.pause()
+        data = json.loads(app.clipboard)
+        entry = app.session.entries[1]
+        assert data["kind"] == "sentence" and data["text"] == entry.text
+        np.testing.assert_allclose(data["latent"], entry.latent, atol=1e-5)
+        np.testing.assert_allclose(app.main.encode_stage.heatmap.values, entry.latent)
 
 
 @run_async
@@ -527,6 +555,7 @@ async def test_corrupt_model_shows_an_error_panel(tmp_path):
         assert not app.session.entries[-1].ready
 
 
+@pytest.mark.slow
 def test_importing_the_app_does_not_import_torch():
     code = ("import sys, tui, tui.app; from tui.app import TextLatentApp; "
             "TextLatentApp(starters=False); "
@@ -565,8 +594,381 @@ def test_heatmap_glyphs_encode_sign_and_size_without_colour():
 
 
 # -- the shipped model -----------------------------------------------------------------------
+@pytest.mark.slow
 def test_shipped_model_in_the_app(builtin_model):
     """The key Pilot checks again on the real model (the tests above use the tiny one)."""
     test_start_encodes_starters_and_shows_blend(builtin_model)
     test_typed_sentence_shows_its_reconstruction(builtin_model)
     test_every_slider_position_shows_the_decoded_blend(builtin_model, "slerp")
+
+
+# -- the bugs of the app's second pass (each failed before its fix) ---------------------------
+@pytest.fixture
+def builtin_model_dir_copy(tmp_path) -> Path:
+    from textlatent.paths import builtin_model_path
+
+    return Path(shutil.copytree(builtin_model_path(), tmp_path / "model"))
+
+
+def main_screen(app):
+    """The screen holding the stages."""
+    return getattr(app, "main", app)
+
+
+def fully_visible(app, widget) -> bool:
+    """The widget is on screen with nothing clipped (no scrolling needed to read it)."""
+    geometry = app.screen.find_widget(widget)
+    region = geometry.region
+    return region.height > 0 and region.intersection(geometry.clip) == region
+
+
+@run_async
+async def test_bug1_ctrl_c_says_how_to_quit_without_markup(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main_screen(app).input_stage.sentences.focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        note = notes(app)[-1]
+        assert "ctrl+q" in note and "[b]" not in note and "[/b]" not in note
+
+
+@run_async
+async def test_bug2_palette_has_one_screenshot_entry_that_saves_here(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        commands = list(app.get_system_commands(app.screen))
+        shots = [c for c in commands if "screenshot" in c.title.lower()]
+        assert len(shots) == 1
+        assert "Keys" not in [c.title for c in commands]  # F1 help is the one key list
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*shots[0].title)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(list(tmp_path.glob("textlatent-*.svg"))) == 1
+
+
+@pytest.fixture(scope="module")
+def model_d512(tiny_model_dir, tmp_path_factory):
+    """A tiny random network with the shipped model's D = 512: the latents take its room."""
+    import torch
+
+    from textlatent import load_model
+    from textlatent.backends.gru import ModelConfig, SentenceAutoencoder, save_model_folder
+    from textlatent.tokenizer import Tokenizer
+
+    tok = tiny_model_dir / "tokenizer.model"
+    torch.manual_seed(0)
+    cfg = ModelConfig(vocab_size=Tokenizer(tok).vocab_size, emb_dim=16, enc_hidden=16,
+                      latent_dim=512, dec_hidden=24, max_tokens=24)
+    folder = tmp_path_factory.mktemp("d512") / "model"
+    save_model_folder(folder, SentenceAutoencoder(cfg), tok, "tiny-d512")
+    return load_model(folder)
+
+
+@pytest.mark.parametrize("size", [(140, 45), (120, 40), (100, 30), (80, 24)])
+@run_async
+async def test_bug3_the_whole_path_is_on_screen(model_d512, size):
+    app = TextLatentApp(model=model_d512)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        path = app.query_one("#decode-path")
+        assert fully_visible(app, path), path.region
+        assert path.region.height >= app.session.steps
+        lines = rendered(path.content, width=path.content_region.width).splitlines()
+        assert "B 1.00" in lines[-1] or "B 1.00" in "".join(lines[-3:])
+        for figures in ("#transform-figures", "#encode-figures"):
+            widget = app.query_one(figures)
+            assert fully_visible(app, widget) or not widget.display
+            assert "…" not in str(widget.render())
+        screen.transform_stage.slider.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.session.t_index == app.session.steps - 1 and fully_visible(app, path)
+
+
+@run_async
+async def test_bug4_slider_axis_labels_never_run_together(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        slider = main_screen(app).transform_stage.slider
+        slider.focus()
+        for key in ["right", "right", "left", "home", "end"]:
+            await pilot.press(key)
+            await settle(pilot)
+            axis = str(slider.render()).splitlines()[1]
+            for label in axis.split():
+                assert label in ("0", "1") or (label.startswith("0.") and len(label) <= 4), axis
+
+
+@run_async
+async def test_bug5_page_keys_turn_the_slide_from_either_list(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(SlidePanel)
+        for widget in (main_screen(app).input_stage.sentences,
+                       app.query_one("#slide-contents")):
+            widget.focus()
+            await pilot.pause()
+            start = panel.index
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert panel.index == start + 1
+            await pilot.press("pageup")
+            await pilot.pause()
+            assert panel.index == start
+
+
+@run_async
+async def test_bug6_delete_keeps_the_highlight_in_place(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        sentences = screen.input_stage.sentences
+        texts = [e.text for e in app.session.entries]
+        sentences.focus()
+        sentences.highlighted = 1
+        await pilot.press("delete")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == texts[:1] + texts[2:]
+        assert sentences.highlighted == 1
+        await pilot.press("delete")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == texts[:1] + texts[3:]
+        shown = screen.encode_stage.heatmap.values
+        np.testing.assert_allclose(shown, app.session.entries[1].latent)
+
+
+@run_async
+async def test_bug7_corrupt_model_says_so_in_every_stage(tmp_path, builtin_model_dir_copy):
+    (builtin_model_dir_copy / "model.safetensors").write_bytes(
+        (builtin_model_dir_copy / "model.safetensors").read_bytes()[:1000])
+    app = TextLatentApp(model_path=builtin_model_dir_copy)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        assert app.load_error
+        screen = main_screen(app)
+        heat = str(screen.transform_stage.heatmap.render())
+        caption = str(app.query_one("#decoded-caption").render())
+        assert "encoding A and B" not in heat and "no model" in heat
+        assert "pick A and B" not in caption and "no model" in caption
+
+
+@run_async
+async def test_bug10_emoji_variation_selectors_are_not_drawn(model):
+    """☀️ is one cell in tmux, two in Rich: drawing it without U+FE0F keeps borders straight."""
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main_screen(app).input_stage.input.value = "sunny ☀️ day"
+        await pilot.press("enter")
+        await settle(pilot)
+        option = main_screen(app).input_stage.sentences.get_option_at_index(0)
+        text = rendered(option.prompt, width=60)
+        assert "☀" in text and "\ufe0f" not in text
+        assert app.session.entries[0].text == "sunny ☀️ day"  # the model still gets it all
+
+
+def test_bug11_model_without_a_subcommand_and_an_empty_model(capsys, tmp_path):
+    from textlatent.cli import main
+
+    assert main(["--model", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert "not found" in err and "invalid choice" not in err
+    assert main(["tui", "--model", ""]) == 2
+    err = capsys.readouterr().err
+    assert "empty" in err and "missing" not in err
+
+
+# -- friction of the second pass ---------------------------------------------------------------
+def hint_text(app) -> str:
+    return str(app.query_one("#input-status").render())
+
+
+@run_async
+async def test_focus_hints_are_true_and_esc_leaves_the_input(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        screen = app.main
+        assert app.focused is screen.input_stage.input and "Enter encodes" in hint_text(app)
+        await pilot.press("p")  # in the input, p types
+        assert screen.input_stage.input.value == "p"
+        await pilot.press("backspace", "escape")
+        await pilot.pause()
+        assert app.focused is screen.input_stage.sentences
+        assert "Enter makes it A" in hint_text(app)
+        # a / b only act where the highlight they use is visible: in the list
+        screen.transform_stage.slider.focus()
+        await pilot.pause()
+        a_before = app.session.a_id
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.session.a_id == a_before
+        for number, widget in [(1, screen.input_stage.input), (2, screen.input_stage.sentences),
+                               (3, screen.transform_stage.slider)]:
+            if app.focused is screen.input_stage.input:
+                await pilot.press("escape")
+            await pilot.press(str(number))
+            await pilot.pause()
+            assert app.focused is widget
+            assert screen.slide_panel.section.title.startswith(f"{number}.")
+        await pilot.press("escape")  # back from the input for the next key
+        panel_index = screen.slide_panel.index
+        await pilot.press("7")  # 5-9 are not bound: nothing changes
+        await pilot.pause()
+        assert screen.slide_panel.index == panel_index
+
+
+@run_async
+async def test_enter_on_sentences_sets_a_then_b(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        sentences = app.main.input_stage.sentences
+        sentences.focus()
+        sentences.highlighted = 0
+        await pilot.press("enter")
+        sentences.highlighted = 1
+        await pilot.press("enter")
+        await settle(pilot)
+        first, second = app.session.entries[:2]
+        assert (app.session.a, app.session.b) == (first, second)
+        assert app.main.decode_stage.decoded_text == expected_path(
+            model, first.text, second.text)[4]
+
+
+@run_async
+async def test_delete_and_undo(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        texts = [e.text for e in app.session.entries]
+        app.main.input_stage.sentences.focus()
+        app.main.input_stage.sentences.highlighted = 2
+        await pilot.press("delete")
+        await settle(pilot)
+        assert len(app.session.entries) == len(texts) - 1 and "u undoes" in notes(app)[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == texts
+        assert app.session.a.ready and app.main.decode_stage.decoded_text is not None
+
+
+@run_async
+async def test_export_asks_before_overwriting(model, tmp_path):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        target = tmp_path / "old.json"
+        target.write_text("keep me")
+        app.main.input_stage.sentences.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text() == "keep me"
+        assert "exists" in str(app.screen.query_one("#export-warning").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert target.read_text() == "keep me" and not isinstance(app.screen, ExportScreen)
+
+
+@run_async
+async def test_multi_line_paste_adds_each_line(model):
+    from textual import events
+
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        field = app.main.input_stage.input
+        field.post_message(events.Paste("the first line\n\n  the second line \nthe third\n"))
+        await settle(pilot)
+        assert [e.text for e in app.session.entries] == [
+            "the first line", "the second line", "the third"]
+        assert all(e.ready for e in app.session.entries) and field.value == ""
+        field.post_message(events.Paste("just one line"))
+        await pilot.pause()
+        assert field.value == "just one line" and len(app.session.entries) == 3
+
+
+@run_async
+async def test_input_stage_shows_pieces_and_warns_on_non_english(model):
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"the cat sat", "enter")
+        await settle(pilot)
+        pieces = model.pieces("the cat sat")
+        shown = str(app.query_one("#input-pieces").render())
+        assert f"{len(pieces)} tokens" in shown and pieces[0] in shown
+        assert not app.session.entries[0].foreign
+        app.main.input_stage.input.value = "你好世界"
+        await pilot.press("enter")
+        await settle(pilot)
+        entry = app.session.entries[-1]
+        assert entry.foreign and any("Not English?" in n for n in notes(app))
+        row = rendered(app.main.input_stage.sentences.get_option_at_index(1).prompt)
+        assert "⚠" in row
+
+
+@run_async
+async def test_method_toggle_shows_what_differs(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        figures = app.query_one("#transform-figures")
+        a, b = app.session.a.latent, app.session.b.latent
+        raw = float(np.linalg.norm(0.5 * a + 0.5 * b))
+        before = str(figures.render())
+        assert "slerp" in before and f"{raw:.3f}" in before
+        app.main.input_stage.sentences.focus()
+        await pilot.press("m")
+        await settle(pilot)
+        after = str(figures.render())
+        assert after != before and "lerp: straight line" in after and f"{raw:.3f}" in after
+
+
+@run_async
+async def test_help_explains_the_symbols_and_notifications_are_short(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.main.input_stage.sentences.focus()
+        await pilot.press("c", "p")
+        await settle(pilot)
+        assert all(n.timeout <= 6 for n in app._notifications)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = app.screen._markdown
+        for symbol in ("✓", "•", "cos(z,A)", "cos(A,B)", "▁", "⚠", "‖(1−t)A+tB‖"):
+            assert symbol in text
+
+
+@run_async
+async def test_drawing_never_starts_work_and_a_new_path_key_does(model):
+    app = TextLatentApp(model=model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        started = []
+        original = app.decode_path
+        app.decode_path = lambda key, path: started.append(key) or original(key, path)
+        for _ in range(3):
+            app.main.redraw()
+        app.session.set_index(2)  # a slider move picks from the decoded path: no work
+        await settle(pilot)
+        assert started == []
+        app.session.toggle_method()
+        await settle(pilot)
+        assert started == [app.session.path_key] and app.main.path_key == started[0]
+        assert app.main.decode_stage.decoded_text == app.session.path_texts[2]

@@ -36,8 +36,14 @@ async def settle(pilot) -> None:
 
 
 def test_start_screen(snap_compare, tiny_model):
-    """After the model loads: starters encoded, A/B set, slider in the middle."""
-    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(120, 40),
+    """After the model loads, 140x45: the whole path from A 0.00 to B 1.00 is on screen."""
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(140, 45),
+                        run_before=settle)
+
+
+def test_start_screen_100x30(snap_compare, tiny_model):
+    """100x30 with the slide: the whole path still fits, figures wrap instead of being cut."""
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(100, 30),
                         run_before=settle)
 
 
@@ -47,11 +53,11 @@ def test_blend_in_the_middle(snap_compare, tiny_model):
     async def run_before(pilot) -> None:
         app = pilot.app
         await settle(pilot)
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+l", "ctrl+l")
         await pilot.press(*"the cat sat on the mat", "enter", *"the dog slept on the rug",
                           "enter")
         await settle(pilot)
-        app.transform_stage.slider.focus()
+        app.main.transform_stage.slider.focus()
         await pilot.press("m", "home", "right", "right", "right", "right")
         await settle(pilot)
 
@@ -64,10 +70,12 @@ def test_slide_on_how_the_process_works(snap_compare, tiny_model):
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        pilot.app.input_stage.sentences.focus()
-        await pilot.press("3")
+        app = pilot.app
+        titles = [s.title for s in app.slide.sections]
+        app.main.input_stage.sentences.focus()
+        app.main.slide_panel.go(titles.index("How the Process Works"))
         await settle(pilot)
-        assert pilot.app.slide_panel.section.title == "How the Process Works"
+        assert pilot.app.main.slide_panel.section.title == "How the Process Works"
 
     assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(200, 60),
                         run_before=run_before)

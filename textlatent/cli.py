@@ -415,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, description="Encode sentences to latent vectors, blend them, decode them. "
         "With no command, start the terminal app.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--model", metavar="DIR", help="model folder for the app (no command)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("encode", help="texts -> latent vectors")

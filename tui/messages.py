@@ -27,6 +27,7 @@ class EncodeResult:
     seen_text: str | None = None
     truncated: bool = False
     error: str | None = None
+    pieces: list[str] | None = None
 
 
 def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult:
@@ -44,11 +45,12 @@ def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult
             reconstruction = model.decode(latent)[0]
             truncated = any(issubclass(w.category, TruncationWarning) for w in caught)
             seen = model.fit(text) if truncated else text
+            pieces = model.pieces(seen)
         except (ValueError, TypeError) as exc:
             return EncodeResult(entry_id, error=str(exc))
         except Exception as exc:  # any failure becomes a notification
             return EncodeResult(entry_id, error=f"{type(exc).__name__}: {exc}")
-    return EncodeResult(entry_id, latent[0], reconstruction, seen, truncated)
+    return EncodeResult(entry_id, latent[0], reconstruction, seen, truncated, pieces=pieces)
 
 
 class ModelLoaded(Message):
@@ -78,7 +80,7 @@ class Encoded(Message):
 class PathDecoded(Message):
     """The whole blend path for (A id, B id, method) was decoded."""
 
-    def __init__(self, key: tuple[int, int, str], texts: list[str]) -> None:
+    def __init__(self, key: tuple, texts: list[str]) -> None:
         super().__init__()
         self.key = key
         self.texts = texts
@@ -87,7 +89,7 @@ class PathDecoded(Message):
 class DecodeFailed(Message):
     """Decoding the blend path failed."""
 
-    def __init__(self, key: tuple[int, int, str], error: str) -> None:
+    def __init__(self, key: tuple, error: str) -> None:
         super().__init__()
         self.key = key
         self.error = error

@@ -9,6 +9,8 @@ from textlatent.paths import MODEL_FILES, builtin_model_path
 
 def check_model_folder(path: str | Path | None) -> str | None:
     """A one-line problem with a model folder, or None if it looks loadable. Cheap: no torch."""
+    if path is not None and not str(path).strip():
+        return "--model needs a folder (it was given an empty path)"
     folder = builtin_model_path() if path is None else Path(path).expanduser()
     if path is None and not folder.is_dir():
         return f"the builtin model is not installed (no folder {folder})"

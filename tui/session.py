@@ -1,10 +1,17 @@
-"""What the learner has done so far: sentences, latents, A/B and the blend path (no Textual)."""
+"""What the learner has done so far: sentences, roles, the transform and its path (no Textual).
+
+Every change goes through a Session method, and every method that changes something ends in
+one `changed()` call that tells the listeners (the main screen redraws from it). Several
+changes can be made as one with `with session.batch():`.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,15 +21,25 @@ import numpy as np
 from textlatent.latent import blend_path, cosine
 
 METHODS = ("slerp", "lerp")
+TRANSFORMS = ("blend",)  # the Transform stage's modes; more join through textlatent.transforms
 SESSION_FORMAT = "textlatent-session/1"
+UNDO_DEPTH = 1  # the last remove or clear; older states would hold their latents forever
+BYTE_SHARE_WARNING = 0.3  # this share of byte-fallback pieces or more: probably not English
 
 
 def printable(text: str) -> str:
-    """Text safe to draw in a terminal: control characters become visible symbols."""
+    """Text safe to draw in a terminal, one cell per cell that terminals agree on.
+
+    Control characters become visible symbols; emoji variation selectors are dropped,
+    because terminals disagree on whether they widen the character before them (tmux does
+    not, Rich does), which shifts everything after them by a column.
+    """
     out = []
     for ch in text:
         if ch in "\t\n\r":
             out.append(" ")
+        elif ch in "\ufe0e\ufe0f":
+            continue
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             out.append("\N{REPLACEMENT CHARACTER}")
         else:
@@ -35,6 +52,13 @@ def latent_list(z: np.ndarray) -> list[float]:
     return [round(float(v), 6) for v in np.asarray(z, np.float32).ravel()]
 
 
+def byte_share(pieces: list[str]) -> float:
+    """The share of tokenizer pieces that are byte fallbacks like <0xE2>."""
+    if not pieces:
+        return 0.0
+    return sum(p.startswith("<0x") and p.endswith(">") for p in pieces) / len(pieces)
+
+
 @dataclass
 class Entry:
     """One sentence the learner typed (or a starter) and what the model made of it."""
@@ -45,10 +69,30 @@ class Entry:
     reconstruction: str | None = None
     truncated: bool = False
     error: str | None = None
+    pieces: list[str] | None = None
 
     @property
     def ready(self) -> bool:
         return self.latent is not None
+
+    @property
+    def exact(self) -> bool:
+        """The model gave the sentence back unchanged."""
+        return self.reconstruction is not None and \
+            self.reconstruction.strip() == self.text.strip()
+
+    @property
+    def foreign(self) -> bool:
+        """Many byte-fallback pieces: likely not English (the model only knows English)."""
+        return self.pieces is not None and byte_share(self.pieces) >= BYTE_SHARE_WARNING
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the Decode stage: a label and where it sits (t for a blend)."""
+
+    label: str
+    t: float
 
 
 @dataclass
@@ -56,41 +100,168 @@ class Session:
     """The app's state; the widgets only draw it."""
 
     steps: int = 9
-    method: str = "slerp"
     entries: list[Entry] = field(default_factory=list)
     a_id: int | None = None
     b_id: int | None = None
+    selected_id: int | None = None
     t_index: int = 4
+    transform: str = "blend"
+    params: dict[str, Any] = field(default_factory=lambda: {"method": "slerp"})
+    model_error: str | None = None
     path: np.ndarray | None = None
-    path_key: tuple[int, int, str] | None = None
+    path_key: tuple | None = None
     path_texts: list[str] | None = None
+    next_end: str = "a"
     _next_id: int = 0
+    _listeners: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
+    _batch: int = 0
+    _dirty: bool = False
+    _undo: list[tuple[str, dict[str, Any]]] = field(default_factory=list, repr=False)
+
+    # -- change notification -----------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Session], None]) -> None:
+        """Call `listener(session)` after every change (once per batch)."""
+        self._listeners.append(listener)
+
+    def changed(self) -> None:
+        """The one step after every change: refresh the path latents, then tell listeners."""
+        if self._batch:
+            self._dirty = True
+            return
+        self.update_path()
+        for listener in list(self._listeners):
+            listener(self)
+
+    @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """Make several changes; listeners hear about them once, at the end."""
+        self._batch += 1
+        try:
+            yield self
+        finally:
+            self._batch -= 1
+            if not self._batch and self._dirty:
+                self._dirty = False
+                self.changed()
 
     # -- sentences ---------------------------------------------------------------------------
-    def add(self, text: str) -> Entry:
+    def add(self, text: str, *, select: bool = True) -> Entry:
         entry = Entry(self._next_id, text)
         self._next_id += 1
         self.entries.append(entry)
+        if select or self.selected_id is None:
+            self.selected_id = entry.id
+        self.changed()
+        return entry
+
+    def add_typed(self, text: str) -> Entry:
+        """A sentence the learner typed: the first two (while A / B are unset) become A, B."""
+        with self.batch():
+            entry = self.add(text)
+            if self.a_id is None:
+                self.a_id = entry.id
+            elif self.b_id is None:
+                self.b_id = entry.id
         return entry
 
     def get(self, entry_id: int | None) -> Entry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
 
+    def index_of(self, entry_id: int | None) -> int | None:
+        return next((i for i, e in enumerate(self.entries) if e.id == entry_id), None)
+
     def find_text(self, text: str) -> Entry | None:
         return next((e for e in self.entries if e.text == text and not e.error), None)
 
-    def remove(self, entry_id: int) -> None:
-        self.entries = [e for e in self.entries if e.id != entry_id]
-        if self.a_id == entry_id:
+    @property
+    def selected(self) -> Entry | None:
+        return self.get(self.selected_id)
+
+    def select(self, entry_id: int | None) -> None:
+        if entry_id != self.selected_id and (entry_id is None or self.get(entry_id)):
+            self.selected_id = entry_id
+            self.changed()
+
+    def set_encoded(self, entry_id: int, *, latent: np.ndarray | None = None,
+                    reconstruction: str | None = None, text: str | None = None,
+                    truncated: bool = False, pieces: list[str] | None = None,
+                    error: str | None = None) -> Entry | None:
+        """Store what the model made of a sentence; an error removes the sentence."""
+        entry = self.get(entry_id)
+        if entry is None:
+            return None
+        if error:
+            self._drop([entry_id])
+        else:
+            entry.latent, entry.reconstruction = latent, reconstruction
+            entry.truncated, entry.pieces = truncated, pieces
+            if text:
+                entry.text = text
+        self.changed()
+        return entry
+
+    def _state(self) -> dict[str, Any]:
+        return {"entries": list(self.entries), "a_id": self.a_id, "b_id": self.b_id,
+                "selected_id": self.selected_id, "t_index": self.t_index}
+
+    def _drop(self, ids: list[int]) -> None:
+        gone = set(ids)
+        index = self.index_of(self.selected_id)
+        self.entries = [e for e in self.entries if e.id not in gone]
+        if self.a_id in gone:
             self.a_id = None
-        if self.b_id == entry_id:
+        if self.b_id in gone:
             self.b_id = None
+        if self.selected_id in gone:
+            # the row below moves up into the removed one's place (or the last row, at the end)
+            index = min(index or 0, len(self.entries) - 1)
+            self.selected_id = self.entries[index].id if self.entries else None
 
-    def clear(self) -> None:
-        self.entries.clear()
-        self.a_id = self.b_id = None
+    def remove(self, entry_id: int) -> Entry | None:
+        """Remove one sentence (undoable); the highlight stays at the same row."""
+        entry = self.get(entry_id)
+        if entry is None:
+            return None
+        self._push_undo(f"remove {entry.text!r}")
+        self._drop([entry_id])
+        self.changed()
+        return entry
+
+    def clear(self) -> int:
+        """Remove every sentence (undoable); returns how many there were."""
+        count = len(self.entries)
+        if count:
+            self._push_undo(f"clear {count} sentences")
+        self.entries = []
+        self.a_id = self.b_id = self.selected_id = None
         self.t_index = self.steps // 2
+        self.next_end = "a"
+        self.changed()
+        return count
 
+    def _push_undo(self, what: str) -> None:
+        self._undo.append((what, self._state()))
+        del self._undo[:-UNDO_DEPTH]
+
+    @property
+    def can_undo(self) -> str | None:
+        """What `undo()` would undo, or None."""
+        return self._undo[-1][0] if self._undo else None
+
+    def undo(self) -> str | None:
+        """Bring back what the last remove / clear took away; returns what was undone."""
+        if not self._undo:
+            return None
+        what, state = self._undo.pop()
+        kept = {e.id for e in state["entries"]}
+        newer = [e for e in self.entries if e.id not in kept]  # added since: keep them too
+        self.entries = state["entries"] + newer
+        for key in ("a_id", "b_id", "selected_id", "t_index"):
+            setattr(self, key, state[key])
+        self.changed()
+        return what
+
+    # -- roles -------------------------------------------------------------------------------
     @property
     def a(self) -> Entry | None:
         return self.get(self.a_id)
@@ -98,6 +269,31 @@ class Session:
     @property
     def b(self) -> Entry | None:
         return self.get(self.b_id)
+
+    def set_end(self, which: str, entry_id: int) -> None:
+        """Make a sentence end A or B of the blend."""
+        if which not in ("a", "b"):
+            raise ValueError(f"no end {which!r}")
+        setattr(self, f"{which}_id", entry_id)
+        self.next_end = "b" if which == "a" else "a"
+        self.changed()
+
+    def pick(self, entry_id: int) -> str:
+        """Enter on a sentence: it becomes A, the next one B, and so on; returns 'a' or 'b'."""
+        which = self.next_end
+        self.set_end(which, entry_id)
+        return which
+
+    def set_pair(self, a_text: str, b_text: str) -> tuple[Entry, Entry]:
+        """Blend two texts (added if new), slider in the middle."""
+        with self.batch():
+            a = self.find_text(a_text) or self.add(a_text, select=False)
+            b = self.find_text(b_text) or self.add(b_text, select=False)
+            self.a_id, self.b_id, self.selected_id = a.id, b.id, a.id
+            self.t_index = self.steps // 2
+            self.next_end = "a"
+            self.changed()
+        return a, b
 
     def role(self, entry: Entry) -> str:
         """'A', 'B', 'AB' or '' for an entry."""
@@ -109,7 +305,24 @@ class Session:
             return None
         return cosine(a.latent, b.latent)
 
-    # -- blend -------------------------------------------------------------------------------
+    def set_model_error(self, error: str) -> None:
+        self.model_error = error
+        self.changed()
+
+    # -- the transform (blend for now) -------------------------------------------------------
+    @property
+    def method(self) -> str:
+        return str(self.params.get("method", "slerp"))
+
+    def set_param(self, name: str, value: Any) -> None:
+        if self.params.get(name) != value:
+            self.params = {**self.params, name: value}
+            self.changed()
+
+    def toggle_method(self) -> str:
+        self.set_param("method", "lerp" if self.method == "slerp" else "slerp")
+        return self.method
+
     @property
     def t(self) -> float:
         return self.t_index / (self.steps - 1)
@@ -117,18 +330,42 @@ class Session:
     def t_values(self) -> list[float]:
         return [round(i / (self.steps - 1), 6) for i in range(self.steps)]
 
-    def move(self, delta: int) -> None:
-        self.t_index = max(0, min(self.steps - 1, self.t_index + delta))
+    def rows(self) -> list[Row]:
+        """The Decode stage's labelled rows, one per latent of the path."""
+        out = []
+        for i, t in enumerate(self.t_values()):
+            end = "A" if i == 0 else "B" if i == self.steps - 1 else " "
+            out.append(Row(f"{end} {t:4.2f}", t))
+        return out
 
-    def wanted_key(self) -> tuple[int, int, str] | None:
-        """The (A, B, method) the path should show, or None when A or B is not ready."""
-        a, b = self.a, self.b
-        if a is None or b is None or not a.ready or not b.ready:
+    def move(self, delta: int) -> None:
+        self.set_index(self.t_index + delta)
+
+    def set_index(self, index: int) -> None:
+        index = max(0, min(self.steps - 1, index))
+        if index != self.t_index:
+            self.t_index = index
+            self.changed()
+
+    @property
+    def waiting_for(self) -> str | None:
+        """Why there is no path: 'model', 'ends' (A or B unset) or 'encoding'; None if none."""
+        if self.a is None or self.b is None:
+            return "ends"
+        if self.model_error:
+            return "model"
+        if not (self.a.ready and self.b.ready):
+            return "encoding"
+        return None
+
+    def wanted_key(self) -> tuple | None:
+        """What the path should show: (transform, A id, B id, params), or None if not ready."""
+        if self.waiting_for:
             return None
-        return (a.id, b.id, self.method)
+        return (self.transform, self.a_id, self.b_id, tuple(sorted(self.params.items())))
 
     def update_path(self) -> bool:
-        """Recompute the path latents if A, B or the method changed; True if it changed."""
+        """Recompute the path latents if what they depend on changed; True if they did."""
         key = self.wanted_key()
         if key == self.path_key:
             return False
@@ -139,6 +376,22 @@ class Session:
         else:
             self.path = blend_path(self.a.latent, self.b.latent, self.steps, self.method)
         return True
+
+    def set_path_texts(self, key: tuple, texts: list[str]) -> bool:
+        """Store decoded texts if they are for the current path; False if they are stale."""
+        if key != self.path_key or self.path is None or len(texts) != len(self.path):
+            return False
+        self.path_texts = list(texts)
+        self.changed()
+        return True
+
+    def raw_lerp_norm(self) -> float | None:
+        """‖(1−t)·A + t·B‖ before renormalising: how far a straight line dips inside the sphere."""
+        a, b = self.a, self.b
+        if self.path is None or a is None or b is None:
+            return None
+        z = (1 - self.t) * a.latent + self.t * b.latent
+        return float(np.linalg.norm(z))
 
     @property
     def current_latent(self) -> np.ndarray | None:
@@ -189,11 +442,17 @@ def default_export_name() -> str:
     return time.strftime("textlatent-session-%Y%m%d-%H%M%S.json")
 
 
-def write_export(data: dict[str, Any], target: str | Path) -> Path:
-    """Write session JSON to `target` (a file, or a folder that gets a default name)."""
+def export_target(target: str | Path) -> Path:
+    """Where an export to `target` goes (a folder gets a default file name)."""
     path = Path(target).expanduser()
     if path.is_dir():
         path = path / default_export_name()
+    return path
+
+
+def write_export(data: dict[str, Any], target: str | Path) -> Path:
+    """Write session JSON to `target` (a file, or a folder that gets a default name)."""
+    path = export_target(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path.resolve()

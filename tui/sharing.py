@@ -1,85 +1,50 @@
-"""Getting things out of the app: session export, latent to clipboard, SVG screenshot."""
+"""Getting things out of the app as JSON: a latent, the session, model facts (plain functions)."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .session import Session, default_export_name, latent_list, write_export
-from .widgets.export_screen import ExportScreen
+from .session import Session, latent_list, write_export
 
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
 
-    from .widgets.input_stage import InputStage
+
+def model_info(model: TextAutoencoder | None, model_path: str | Path | None) -> dict[str, Any]:
+    """What an export says about the model."""
+    if model is None:
+        return {"name": None, "path": None if model_path is None else str(model_path)}
+    return {"name": model.name, "dim": model.dim, "parameters": model.num_parameters,
+            "max_tokens": model.max_tokens}
 
 
-class SharingMixin:
-    """Actions for TextLatentApp that write files or the clipboard; failures notify."""
+def latent_json(session: Session, model_name: str | None,
+                source: str = "blend") -> dict[str, Any] | None:
+    """The blend latent at t ('blend', else the selected sentence's) or the sentence's."""
+    if source == "blend" and session.current_latent is not None:
+        return {"model": model_name, "kind": "blend", "a": session.a.text,
+                "b": session.b.text, "method": session.method, "t": round(session.t, 6),
+                "text": session.current_text, "latent": latent_list(session.current_latent)}
+    entry = session.selected
+    if entry is not None and entry.ready:
+        return {"model": model_name, "kind": "sentence", "text": entry.text,
+                "reconstruction": entry.reconstruction, "latent": latent_list(entry.latent)}
+    return None
 
-    session: Session
-    model: TextAutoencoder | None
-    model_path: str | Path | None
-    input_stage: InputStage
 
-    def model_info(self) -> dict[str, Any]:
-        model = self.model
-        if model is None:
-            return {"name": None, "path": None if self.model_path is None else str(self.model_path)}
-        return {"name": model.name, "dim": model.dim, "parameters": model.num_parameters,
-                "max_tokens": model.max_tokens}
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False)
 
-    def latent_json(self, source: str = "auto") -> dict[str, Any] | None:
-        """The blend latent at t ('blend'), the highlighted sentence's ('sentence'), or either."""
-        session = self.session
-        if source in ("auto", "blend") and session.current_latent is not None:
-            return {"model": self.model_info().get("name"), "kind": "blend",
-                    "a": session.a.text, "b": session.b.text, "method": session.method,
-                    "t": round(session.t, 6), "text": session.current_text,
-                    "latent": latent_list(session.current_latent)}
-        entry = session.get(self.input_stage.sentences.highlighted_id)
-        if source in ("auto", "sentence") and entry is not None and entry.ready:
-            return {"model": self.model_info().get("name"), "kind": "sentence",
-                    "text": entry.text, "reconstruction": entry.reconstruction,
-                    "latent": latent_list(entry.latent)}
-        return None
 
-    def action_copy_latent(self, source: str = "auto") -> None:
-        data = self.latent_json(source)
-        if data is None:
-            self.notify("No latent to copy yet.", severity="warning")
-            return
-        self.copy_to_clipboard(json.dumps(data))
-        what = f"the blend at t = {data['t']:.3f}" if data["kind"] == "blend" else "the sentence"
-        self.notify(f"Copied the latent of {what} ({len(data['latent'])} values) as JSON.",
-                    title="Copied to clipboard")
+def copy_note(data: dict[str, Any]) -> str:
+    """What a copy attempted, honestly: OSC 52 may be dropped by the terminal."""
+    what = f"z at t = {data['t']:.3f}" if data["kind"] == "blend" else "the sentence's z"
+    return (f"Sent {what} to the terminal clipboard (OSC 52). Some terminals (tmux by "
+            "default) drop it: w saves it to a file.")
 
-    def action_export(self) -> None:
-        self.push_screen(ExportScreen(default_export_name()), self._export_chosen)
 
-    def _export_chosen(self, target: str | None) -> None:
-        if target:
-            self.export_session(target)
-
-    def export_session(self, target: str | Path | None = None) -> Path | None:
-        """Write the session JSON to `target` (default: a new file in the current folder)."""
-        try:
-            data = self.session.to_dict(self.model_info())
-            path = write_export(data, target or Path.cwd() / default_export_name())
-        except (OSError, ValueError, TypeError) as exc:
-            self.notify(f"Could not export the session: {exc}", severity="error")
-            return None
-        self.notify(str(path), title="Session exported")
-        return path
-
-    def action_screenshot(self) -> None:
-        """Save an SVG screenshot into the current folder."""
-        try:
-            path = self.save_screenshot(time.strftime("textlatent-%Y%m%d-%H%M%S.svg"),
-                                        str(Path.cwd()))
-        except OSError as exc:
-            self.notify(f"Could not save the screenshot: {exc}", severity="error")
-            return
-        self.notify(path, title="Screenshot saved")
+def write_json(data: dict[str, Any], target: str | Path) -> Path:
+    """Write JSON to a file (a folder gets a default name); returns the path written."""
+    return write_export(data, target)

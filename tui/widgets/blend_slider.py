@@ -6,22 +6,47 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ..actions import bindings
+
+
+def tick_label(stop: int, steps: int) -> str:
+    """'0', '0.12', '0.5', '1' for a stop."""
+    value = f"{stop / (steps - 1):.2f}".rstrip("0").rstrip(".")
+    return "0" if stop == 0 else value
+
+
+def tick_row(steps: int, index: int, gap: int, offset: int, width: int) -> str:
+    """The axis under the track: labels that never touch, the ends and the knob's first."""
+    ticks = [" "] * width
+    taken = [False] * width
+    widest = max(len(tick_label(stop, steps)) for stop in range(steps))
+    if gap > widest:
+        order = [0, steps - 1, index, *range(steps)]
+    else:  # not room for all: the ends, the knob and the middle, evenly spaced
+        order = [0, steps - 1, index, (steps - 1) // 2]
+    for stop in dict.fromkeys(order):
+        value = tick_label(stop, steps)
+        start = max(0, min(width - len(value), offset + stop * gap - len(value) // 2))
+        span = range(max(0, start - 1), min(width, start + len(value) + 1))  # one space around
+        if any(taken[k] for k in span):
+            continue
+        for k, ch in enumerate(value):
+            ticks[start + k] = ch
+        for k in range(start, start + len(value)):
+            taken[k] = True
+    return "".join(ticks)
+
 
 class BlendSlider(Widget, can_focus=True):
     """A row of `steps` stops from A (t = 0) to B (t = 1); arrows, h/l, home/end or a click."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "step(-1)", "t−", key_display="←", tooltip="Towards A"),
-        Binding("right,l", "step(1)", "t+", key_display="→", tooltip="Towards B"),
-        Binding("home", "jump(0)", "t = 0", show=False, tooltip="Jump to A (t = 0)"),
-        Binding("end", "jump(-1)", "t = 1", show=False, tooltip="Jump to B (t = 1)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("slider")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "blend-slider--track",
         "blend-slider--knob",
@@ -95,17 +120,8 @@ class BlendSlider(Widget, can_focus=True):
                 text.append("━" if stop < self.index else "─", track_style)
         text.append(" B ", end_style)
         text.append("\n")
-        ticks = [" "] * (track + 2 * label)
-        for stop in range(self.steps):
-            value = f"{stop / (self.steps - 1):.2f}".rstrip("0").rstrip(".")
-            if stop == 0:
-                value = "0"
-            centre = label + stop * gap - len(value) // 2
-            if gap >= len(value) + 1 or stop in (0, self.index, self.steps - 1):
-                for k, ch in enumerate(value):
-                    if 0 <= centre + k < len(ticks):
-                        ticks[centre + k] = ch
-        text.append("".join(ticks), track_style)
+        text.append(tick_row(self.steps, self.index, gap, label, track + 2 * label),
+                    track_style)
         return text
 
     # -- mouse -------------------------------------------------------------------------------

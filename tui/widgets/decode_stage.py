@@ -1,16 +1,26 @@
-"""DecodeStage (4. Decode): the text decoded at the current t, and the whole path A → B."""
+"""DecodeStage (4. Decode): the text decoded at the current row, and every row of the path.
+
+The rows come from the session as (label, latent) pairs, so any transform's path draws here.
+"""
 
 from __future__ import annotations
 
 import difflib
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from ..session import Session, printable
 from .stage import Stage
+
+WAITING = {
+    "ends": "pick A and B to see the path between them",
+    "encoding": "encoding A and B…",
+    "model": "no model loaded: nothing to decode",
+}
 
 
 def changed_words(before: str, after: str) -> set[int]:
@@ -24,7 +34,7 @@ def changed_words(before: str, after: str) -> set[int]:
 
 
 class DecodeStage(Stage):
-    """The decoded sentence large; below it all steps, the current one marked."""
+    """The decoded sentence large; below it all rows, the current one marked."""
 
     STAGE = "decode"
     NUMBER = 4
@@ -40,22 +50,32 @@ class DecodeStage(Stage):
         yield Static("", id="decoded-caption", classes="caption")
         yield Static("", id="decoded")
         yield Static("", id="decode-path")
+        yield Static("• the text changed from the row above; new words underlined",
+                     id="decode-legend", classes="figures")
 
     _text: str | None = None
 
     @property
     def decoded_text(self) -> str | None:
-        """The decoded text on show (None while decoding or with no blend)."""
+        """The decoded text on show (None while decoding or with no path)."""
         return self._text
 
+    _session: Session | None = None
+
+    def on_resize(self) -> None:
+        """A new size may change whether the path's rows can wrap: draw it again."""
+        if self._session is not None:
+            self.call_after_refresh(self.show_session, self._session)
+
     def show_session(self, session: Session) -> None:
+        self._session = session
         caption = self.query_one("#decoded-caption", Static)
         decoded = self.query_one("#decoded", Static)
         path = self.query_one("#decode-path", Static)
         self._text = session.current_text
         if session.path is None:
             self._text = None
-            caption.update(Text("pick A and B to see the path between them", style="dim"))
+            caption.update(Text(WAITING.get(session.waiting_for or "ends"), style="dim"))
             decoded.update("")
             decoded.set_class(True, "-empty")
             path.update("")
@@ -64,33 +84,61 @@ class DecodeStage(Stage):
                             style="dim"))
         decoded.set_class(self._text is None, "-empty")
         decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
-        path.update(self._path_text(session))
+        path.update(self._path_renderable(session))
 
-    def _path_text(self, session: Session) -> Text:
+    TRANSFORM_MIN_HEIGHT = 9  # what the Transform stage above keeps (app.tcss min-height)
+
+    def _room(self) -> int:
+        """Lines the path may take: the column, less Transform's minimum and our other parts."""
+        column = self.parent
+        path = self.query_one("#decode-path", Static)
+        if column is None or not column.size.height:
+            return 0
+        fixed = self.outer_size.height - path.outer_size.height
+        return column.size.height - self.TRANSFORM_MIN_HEIGHT - fixed - 1
+
+    def _height(self, table: Table) -> int:
+        width = self.query_one("#decode-path", Static).size.width
+        if not width:
+            return 1 << 30
+        console = self.app.console
+        return len(console.render_lines(table, console.options.update_width(width), pad=False))
+
+    def _path_renderable(self, session: Session) -> Table:
+        """Rows wrap when the wrapped path still fits the column; else one line each."""
+        if session.path_texts is not None:
+            table = self._path_table(session, wrap=True)
+            if self._height(table) <= self._room():
+                return table
+        return self._path_table(session, wrap=False)
+
+    def _path_table(self, session: Session, wrap: bool = True) -> Table:
+        """One row per latent: ▶ on the current one, its label, • if the text changed."""
         style = self.get_component_rich_style
         texts = session.path_texts
-        out = Text(no_wrap=True, overflow="ellipsis", end="")
-        for i, t in enumerate(session.t_values()):
-            if i:
-                out.append("\n")
+        table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+        table.add_column(no_wrap=True)
+        short = not wrap
+        table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
+        for i, row in enumerate(session.rows()):
             current = i == session.t_index
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append("▶ " if current else "  ")
-            end = "A" if i == 0 else "B" if i == session.steps - 1 else " "
-            line.append(f"{end} {t:4.2f} ", style("decode-path--t"))
+            head = Text(no_wrap=True)
+            head.append("▶" if current else " ")
+            head.append(f" {row.label}", style("decode-path--t"))
+            line = Text(no_wrap=short, overflow="ellipsis" if short else "fold")
             if texts is None:
                 line.append("…", style("decode-path--pending"))
             else:
                 previous = printable(texts[i - 1] if i else texts[0])
-                current_text = printable(texts[i])
-                changed = changed_words(previous, current_text) if i else set()
-                line.append("• " if current_text != previous else "  ",
-                            style("decode-path--changed"))
-                for k, word in enumerate(current_text.split()):
+                text = printable(texts[i])
+                changed = changed_words(previous, text) if i else set()
+                line.append("• " if text != previous else "  ", style("decode-path--changed"))
+                for k, word in enumerate(text.split()):
                     if k:
                         line.append(" ")
                     line.append(word, style("decode-path--changed") if k in changed else "")
             if current:
+                head.stylize(style("decode-path--current"))
                 line.stylize(style("decode-path--current"))
-            out.append_text(line)
-        return out
+            table.add_row(head, line, style=style("decode-path--current") if current else "")
+        return table

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -15,39 +13,25 @@ from textual.widgets import Markdown
 INTRO = """\
 # textlatent — keys and help
 
-The main area follows the slide's four steps: **1. Input Data** (type a sentence, Enter
-encodes it), **2. Encode** (the highlighted sentence's latent vector: every value is a cell,
-▁ most negative … █ most positive), **3. Transform** (blend sentence A into sentence B; the
-slider picks t), **4. Decode** (the sentence the decoder writes at t, and the whole path).
+The main area follows the slide's four steps (keys **1**–**4** go to them):
+
+- **1. Input Data**: type a sentence, Enter encodes it. Each row shows the sentence; **✓** means
+  the model gave it back exactly, otherwise **→** shows what it gave back. Under the input:
+  the highlighted sentence's tokenizer pieces and how many tokens it is. **⚠** marks a
+  sentence made mostly of byte pieces: probably not English, which this model never learned.
+- **2. Encode**: the highlighted sentence's latent z. Every value is a cell: **▁** most
+  negative … **█** most positive (colour says the same). ‖z‖ is 1: latents are unit vectors.
+  cos(A,B) is how close the two ends are.
+- **3. Transform**: blend sentence A into sentence B; the slider picks t. cos(z,A) and
+  cos(z,B) say how close z(t) is to each end. **m** switches slerp (along the sphere) and lerp
+  (a straight line, rescaled to length 1): the figure ‖(1−t)A+tB‖ is how far the straight line
+  dips inside the sphere before rescaling.
+- **4. Decode**: the sentence the decoder writes at t, and the whole path; **▶** marks t,
+  **•** a row whose text changed from the row above (new words underlined).
+
 The side panel shows the tutorial slide; when a section talks about a stage, that stage
-lights up.
+lights up. The area with focus has a bright border.
 """
-
-
-def binding_rows(app: App, bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, what they do) per description; every key is listed, e.g. '← / h'."""
-    rows: dict[str, list[str]] = {}
-    for binding in Binding.make_bindings(bindings):
-        if not binding.description:
-            continue
-        text = binding.tooltip or binding.description
-        plain = replace(binding, key_display=None)
-        rows.setdefault(text, []).append(app.get_key_display(plain))
-    return [(" / ".join(dict.fromkeys(keys)), text) for text, keys in rows.items()]
-
-
-def help_markdown(app: App, groups: list[tuple[str, Iterable[BindingType]]]) -> str:
-    """The help page: an intro, then one key table per group of bindings."""
-    parts = [INTRO]
-    for title, bindings in groups:
-        rows = binding_rows(app, bindings)
-        if not rows:
-            continue
-        parts.append(f"\n## {title}\n\n| Key | Does |\n|---|---|")
-        for keys, desc in rows:
-            keys = keys.replace("|", "\\|")
-            parts.append(f"| `{keys}` | {desc} |")
-    return "\n".join(parts) + "\n"
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,13 +1,59 @@
-"""InputStage (1. Input Data): type sentences; see each one's reconstruction beside it."""
+"""InputStage (1. Input Data): type sentences; the list shows each one's reconstruction."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import Input, Static
 
-from ..session import Session
+from ..actions import bindings
+from ..session import Session, printable
 from .sentence_list import SentenceList
 from .stage import Stage
+
+MAX_PIECES_SHOWN = 24
+
+
+class SentenceInput(Input):
+    """The input line; a paste of several lines adds each line as a sentence."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("input")
+
+    class PastedLines(Message):
+        """Several non-empty lines were pasted."""
+
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual runs Input's own paste handler after this one unless the default is
+        # prevented: one line is pasted as usual, several become sentences.
+        lines = [ln.strip() for ln in event.text.splitlines() if ln.strip()]
+        if len(lines) > 1:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.PastedLines(lines))
+
+
+def pieces_text(pieces: list[str] | None, limit: int = MAX_PIECES_SHOWN) -> Text:
+    """The tokenizer's pieces as the model sees them: '▁the ▁cat ▁sat' with a count."""
+    out = Text(no_wrap=False)
+    if pieces is None:
+        return out
+    out.append(f"{len(pieces)} tokens: ", "bold")
+    for i, piece in enumerate(pieces[:limit]):
+        if i:
+            out.append(" ")
+        out.append(printable(piece), "reverse" if piece.startswith("<0x") else "underline")
+    if len(pieces) > limit:
+        out.append(f" … +{len(pieces) - limit}")
+    return out
 
 
 class InputStage(Stage):
@@ -17,15 +63,18 @@ class InputStage(Stage):
     NUMBER = 1
     DEFAULT_TITLE = "Input Data"
 
+    _drawn: tuple | None = None
+
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Type a sentence + Enter",
-                    id="sentence-input", select_on_focus=False)
+        yield SentenceInput(placeholder="Type a sentence + Enter",
+                            id="sentence-input", select_on_focus=False)
         yield Static("", id="input-status")
+        yield Static("", id="input-pieces")
         yield SentenceList(id="sentences")
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#sentence-input", Input)
+    def input(self) -> SentenceInput:
+        return self.query_one("#sentence-input", SentenceInput)
 
     @property
     def sentences(self) -> SentenceList:
@@ -37,12 +86,33 @@ class InputStage(Stage):
         status.update(text)
         status.display = bool(text)
 
-    def show_session(self, session: Session, highlight_id: int | None = None) -> None:
-        self.sentences.show_session(session, highlight_id)
-        ready = sum(e.ready for e in session.entries)
+    def show_session(self, session: Session, focus: str) -> None:
+        """Rows, hints that are true for what has focus now, and the selected sentence's pieces."""
+        self.sentences.show_session(session)
+        selected = session.selected
+        key = (hint(session, focus), selected and selected.id, selected and selected.pieces)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        self.set_status(key[0])
+        pieces = self.query_one("#input-pieces", Static)
+        pieces.update(pieces_text(selected.pieces if selected else None))
+        pieces.display = bool(selected and selected.pieces)
+
+
+def hint(session: Session, focus: str) -> str:
+    """What to do next, given what has focus ('input', 'list', 'slider' or 'other')."""
+    if focus == "input":
         if not session.entries:
-            self.set_status("No sentences yet: type one above, or press p for a starter pair.")
-        elif session.a is None or session.b is None:
-            self.set_status(f"{ready} encoded · highlight a row and press a / b to pick the ends")
-        else:
-            self.set_status("Enter encodes · Tab → list · a/b set the ends")
+            return "Enter encodes · Esc leaves the input (then p: a starter pair)"
+        return "Enter encodes · Esc or Tab leaves the input"
+    if focus == "list":
+        if not session.entries:
+            return "No sentences: press 1 to type one, or p for a starter pair"
+        end = session.next_end.upper()
+        return f"Enter makes it {end} · a / b set A / B · Delete removes · c copies its z"
+    if not session.entries:
+        return "No sentences yet: press 1 to type one, or p for a starter pair"
+    if session.a is None or session.b is None:
+        return "Press 2, highlight a sentence, then a / b to pick the ends"
+    return "1 types · 2 picks sentences · 3 moves the slider (← →) · F1 help"

@@ -71,11 +71,13 @@ class LatentHeatmap(Widget):
 
     def show(self, latent: np.ndarray | None, empty: str | None = None) -> None:
         """Show a latent (or a message when None)."""
+        before = None if self._values is None else self._values.size
         self._values = None if latent is None else np.asarray(latent, np.float32).ravel()
         if empty is not None:
             self._empty = empty
         self.tooltip = None
-        self.refresh(layout=True)
+        after = None if self._values is None else self._values.size
+        self.refresh(layout=before != after)  # same size: same layout, just new cells
 
     # -- layout ------------------------------------------------------------------------------
     def _grid_rows(self, width: int) -> tuple[int, int]:
@@ -88,15 +90,25 @@ class LatentHeatmap(Widget):
             return 0, 0
         cols, _ = grid_shape(self._values.size, width)
         needed = math.ceil(self._values.size / cols)
+        legend = 1 if self._legend else 0
         cap = self.styles.max_height
         if cap is not None and cap.is_cells:
-            return max(1, min(needed, int(cap.value) - (1 if self._legend else 0))), needed
-        return needed, needed
+            needed_shown = max(1, min(needed, int(cap.value) - legend))
+        else:
+            needed_shown = needed
+        height = self.styles.height
+        if height is not None and not height.is_auto and self.size.height:
+            # a fixed or fractional height: draw the rows that fit
+            needed_shown = max(1, min(needed_shown, self.size.height - legend))
+        return needed_shown, needed
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self._values is None:
             return 1
         return self._grid_rows(width)[0] + (1 if self._legend else 0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
 
     # -- drawing -----------------------------------------------------------------------------
     def _colours(self) -> tuple[Color, Color, Color]:

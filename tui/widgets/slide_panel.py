@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..actions import section_keys
 from ..slides import Section, Slide
 
 
 class SlideContents(OptionList):
     """The slide's table of contents; Enter or a click opens a section."""
+
+    BINDINGS: ClassVar[list[BindingType]] = section_keys()
 
 
 class SlidePanel(Vertical):

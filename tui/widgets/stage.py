@@ -19,8 +19,14 @@ class Stage(Vertical):
                  classes: str | None = None) -> None:
         super().__init__(id=id or f"stage-{self.STAGE}", classes=classes)
         self.border_title = title or f"{self.NUMBER}. {self.DEFAULT_TITLE}"
-        self.border_subtitle = blurb
+        self.blurb = blurb
+        self.tooltip = blurb or None
         self.add_class("stage")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The slide's line about this stage goes on the border when it fits whole."""
+        fits = len(self.blurb) + 6 <= event.size.width
+        self.border_subtitle = self.blurb if fits else ""
 
     @property
     def highlighted(self) -> bool:
@@ -34,7 +40,7 @@ class Stage(Vertical):
 class StageArea(Container):
     """Holds the stages: two columns when there is room, one scrolling column when not."""
 
-    TWO_COLUMNS_AT: ClassVar[int] = 76
+    TWO_COLUMNS_AT: ClassVar[int] = 72
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width >= self.TWO_COLUMNS_AT, "-two-col")

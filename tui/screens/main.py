@@ -1,0 +1,353 @@
+"""MainScreen: the four stages and the slide, wired to the session.
+
+State flows one way. Widgets post messages; the handlers change the Session; every Session
+change reaches `_session_changed`, the one step that redraws the stages. A change of what the
+path must show (the `path_key` reactive) has its own watcher, which starts the decode worker:
+drawing never starts work.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+
+from ..actions import bindings
+from ..session import Entry, Session
+from ..sharing import copy_note, dumps, latent_json, write_json
+from ..slides import Slide, load_pairs
+from ..widgets.blend_slider import BlendSlider
+from ..widgets.decode_stage import DecodeStage
+from ..widgets.encode_stage import EncodeStage
+from ..widgets.export_screen import ExportScreen
+from ..widgets.input_stage import InputStage, SentenceInput
+from ..widgets.sentence_list import SentenceList
+from ..widgets.slide_panel import SlidePanel
+from ..widgets.stage import Stage, StageArea
+from ..widgets.transform_stage import TransformStage
+
+if TYPE_CHECKING:
+    from ..app import TextLatentApp
+
+SLIDE_MIN_WIDTH = 120  # narrower terminals hide the slide until `s` shows it
+CONFIRM_SECONDS = 4.0  # a destructive key pressed twice within this counts as confirmed
+
+
+class MainScreen(Screen[None]):
+    """Layout and stage wiring; the App keeps the model, the workers, theme and commands."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"), (SLIDE_MIN_WIDTH, "-normal"), (160, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (40, "-tall")]
+
+    path_key: reactive[tuple | None] = reactive(None, init=False)
+
+    app: TextLatentApp
+
+    def __init__(self, session: Session, slide: Slide) -> None:
+        super().__init__(id="main-screen")
+        self.session = session
+        self.slide = slide
+        self._pairs = load_pairs()
+        self._pair_index = 0
+        self._slide_pref: bool | None = None
+        self._armed: dict[str, float] = {}
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        blurbs = self.slide.step_blurbs()
+        yield Header()
+        with StageArea(id="main"):
+            yield Static("", id="error-panel")
+            with VerticalScroll(id="col-left", classes="column", can_focus=False):
+                yield InputStage(*blurbs.get("input", ()))
+                yield EncodeStage(*blurbs.get("encode", ()))
+            with VerticalScroll(id="col-right", classes="column", can_focus=False):
+                yield TransformStage(*blurbs.get("transform", ()), steps=self.session.steps,
+                                     index=self.session.t_index)
+                yield DecodeStage(*blurbs.get("decode", ()))
+        yield SlidePanel(self.slide, id="slide")
+        yield Footer(compact=True)
+
+    @property
+    def input_stage(self) -> InputStage:
+        return self.query_one(InputStage)
+
+    @property
+    def encode_stage(self) -> EncodeStage:
+        return self.query_one(EncodeStage)
+
+    @property
+    def transform_stage(self) -> TransformStage:
+        return self.query_one(TransformStage)
+
+    @property
+    def decode_stage(self) -> DecodeStage:
+        return self.query_one(DecodeStage)
+
+    @property
+    def slide_panel(self) -> SlidePanel:
+        return self.query_one(SlidePanel)
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.input_stage.input.cursor_blink = False
+        self._apply_slide_visibility()
+        self.session.subscribe(self._session_changed)
+        self.path_key = self.session.path_key
+        self._show_model_state()
+        self.input_stage.input.focus()
+
+    # -- the one step after every session change ---------------------------------------------
+    def _session_changed(self, session: Session) -> None:
+        self.path_key = session.path_key
+        if self.is_mounted:
+            self.redraw()
+
+    def watch_path_key(self, key: tuple | None) -> None:
+        """A new path to show: decode it (in the app's worker)."""
+        path = self.session.path
+        if key is not None and path is not None:
+            self.app.decode_path(key, path.copy())
+
+    def redraw(self) -> None:
+        """Draw every stage from the session. Never starts work."""
+        session = self.session
+        self.input_stage.show_session(session, self.focus_kind)
+        self.encode_stage.show_session(session)
+        self.transform_stage.show_session(session)
+        self.decode_stage.show_session(session)
+
+    @property
+    def focus_kind(self) -> str:
+        focused = self.focused
+        if isinstance(focused, Input):
+            return "input"
+        if isinstance(focused, SentenceList):
+            return "list"
+        if isinstance(focused, BlendSlider):
+            return "slider"
+        return "other"
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.input_stage.show_session(self.session, self.focus_kind)
+
+    # -- the model's state -------------------------------------------------------------------
+    def model_ready(self) -> None:
+        if self.is_mounted:
+            self._show_model_state()
+
+    def model_failed(self, error: str) -> None:
+        self.session.set_model_error(error)
+        if self.is_mounted:
+            self._show_model_state()
+
+    def _show_model_state(self) -> None:
+        """Loading indicators, the error panel and what pending rows say, from the app."""
+        error = self.session.model_error
+        loading = self.app.model is None and error is None
+        for stage in (self.encode_stage, self.transform_stage, self.decode_stage):
+            stage.loading = loading
+        sentences = self.input_stage.sentences
+        if error:
+            self.query_one("#error-panel", Static).update(Text.assemble(
+                ("Could not load the model\n", "bold"), error,
+                "\n\nStart again with `textlatent tui --model DIR` (a folder with config.json, "
+                "model.safetensors and tokenizer.model). The slide still works."))
+            self.query_one(StageArea).add_class("-failed")
+            sentences.set_waiting_text("no model loaded")
+        else:
+            sentences.set_waiting_text("waiting for the model…" if loading else None)
+        self.redraw()
+
+    # -- messages from the widgets -----------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#sentences")
+    def _sentence_highlighted(self) -> None:
+        self.session.select(self.input_stage.sentences.highlighted_id)
+
+    @on(OptionList.OptionSelected, "#sentences")
+    def _sentence_selected(self, event: OptionList.OptionSelected) -> None:
+        entry_id = self.input_stage.sentences.highlighted_id
+        if entry_id is not None:
+            self.session.pick(entry_id)
+
+    @on(BlendSlider.Changed)
+    def _slider_changed(self, message: BlendSlider.Changed) -> None:
+        self.session.set_index(message.index)
+
+    @on(SlidePanel.SectionChanged)
+    def _section_changed(self, message: SlidePanel.SectionChanged) -> None:
+        for stage in self.query(Stage):
+            stage.set_highlight(stage.STAGE == message.section.stage)
+
+    @on(Input.Submitted, "#sentence-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.add_sentence(event.value)
+
+    @on(SentenceInput.PastedLines)
+    def _pasted(self, message: SentenceInput.PastedLines) -> None:
+        with self.session.batch():
+            for line in message.lines:
+                self.add_sentence(line)
+        self.app.notify(f"Added {len(message.lines)} pasted lines as sentences.")
+
+    def add_sentence(self, text: str) -> Entry | None:
+        """Add a sentence typed by the learner; the first two become A and B."""
+        if not text.strip():
+            self.app.notify("Type a sentence first.", title="Empty input", severity="warning")
+            return None
+        entry = self.session.add_typed(text)
+        self.input_stage.input.clear()
+        self.app.encode_later([entry])
+        return entry
+
+    def add_starters(self, texts: list[str]) -> None:
+        with self.session.batch():
+            entries = [self.session.add(text, select=False) for text in texts]
+            self._use_pair(0)
+        self.app.encode_later(entries + [self.session.a, self.session.b])
+
+    def _use_pair(self, index: int) -> None:
+        if not self._pairs:
+            return
+        a, b = self.session.set_pair(*self._pairs[index % len(self._pairs)])
+        self.app.encode_later([a, b])
+
+    # -- actions -----------------------------------------------------------------------------
+    def _confirmed(self, what: str) -> bool:
+        """True on the second press within CONFIRM_SECONDS."""
+        now = time.monotonic()
+        if now - self._armed.pop(what, -1e9) <= CONFIRM_SECONDS:
+            return True
+        self._armed[what] = now
+        return False
+
+    def action_set_end(self, which: str) -> None:
+        entry = self.session.selected
+        if entry is None:
+            self.app.notify("Highlight a sentence in the list first.", severity="warning")
+            return
+        self.session.set_end(which, entry.id)
+
+    def action_remove(self) -> None:
+        entry = self.session.selected
+        if entry is not None:
+            self.session.remove(entry.id)
+            self.app.notify("Removed. u undoes.", timeout=3)
+
+    def action_undo(self) -> None:
+        what = self.session.undo()
+        if what is None:
+            self.app.notify("Nothing to undo.", severity="warning", timeout=3)
+            return
+        self.app.encode_later([e for e in self.session.entries if not e.ready])
+        self.app.notify(f"Undid: {what}", timeout=3)
+
+    def action_clear(self) -> None:
+        count = len(self.session.entries)
+        if not count:
+            return
+        if not self._confirmed("clear"):
+            self.app.notify(f"Press ctrl+l again to remove all {count} sentences.",
+                            title="Clear?", severity="warning", timeout=CONFIRM_SECONDS)
+            return
+        self.app.cancel_encoding()
+        self.session.clear()
+        self.app.notify(f"Cleared {count} sentences. u undoes (outside the input).",
+                        timeout=4)
+
+    def action_move(self, delta: int) -> None:
+        self.session.move(delta)
+
+    def action_jump(self, index: int) -> None:
+        self.session.set_index(index if index >= 0 else self.session.steps - 1)
+
+    def action_toggle_method(self) -> None:
+        self.session.toggle_method()
+
+    def action_leave_input(self) -> None:
+        self.input_stage.sentences.focus()
+
+    def action_stage(self, number: int) -> None:
+        """Focus stage `number`'s control and open the slide's part about it."""
+        targets = {1: self.input_stage.input, 2: self.input_stage.sentences,
+                   3: self.transform_stage.slider, 4: self.transform_stage.slider}
+        targets[number].focus()
+        prefix = f"{number}."
+        for i, section in enumerate(self.slide.sections):
+            if section.title.startswith(prefix) and section.stage:
+                self.slide_panel.go(i)
+                break
+
+    def action_section(self, delta: int) -> None:
+        self._show_slide_for_navigation()
+        if delta > 0:
+            self.slide_panel.next()
+        else:
+            self.slide_panel.previous()
+
+    def _show_slide_for_navigation(self) -> None:
+        if not self.slide_visible:
+            self._slide_pref = True
+            self._apply_slide_visibility()
+
+    def _apply_slide_visibility(self) -> None:
+        panel = self.slide_panel
+        panel.set_class(self._slide_pref is True, "-shown")
+        panel.set_class(self._slide_pref is False, "-hidden")
+
+    @property
+    def slide_visible(self) -> bool:
+        if self._slide_pref is not None:
+            return self._slide_pref
+        return self.app.size.width >= SLIDE_MIN_WIDTH
+
+    def action_toggle_slide(self) -> None:
+        self._slide_pref = not self.slide_visible
+        self._apply_slide_visibility()
+
+    def action_next_pair(self) -> None:
+        self._pair_index += 1
+        self._use_pair(self._pair_index)
+
+    def _latent(self) -> dict | None:
+        source = "sentence" if self.focus_kind == "list" else "blend"
+        return latent_json(self.session, self.app.model_name, source)
+
+    def action_copy_latent(self) -> None:
+        data = self._latent()
+        if data is None:
+            self.app.notify("No latent to copy yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(dumps(data))
+        self.app.notify(copy_note(data), title="Copy sent", timeout=4)
+
+    def action_save_latent(self) -> None:
+        data = self._latent()
+        if data is None:
+            self.app.notify("No latent to save yet.", severity="warning")
+            return
+        name = time.strftime("textlatent-latent-%Y%m%d-%H%M%S.json")
+        try:
+            path = write_json(data, name)
+        except OSError as exc:
+            self.app.notify(f"Could not save: {exc}", severity="error")
+            return
+        self.app.notify(str(path), title="Latent saved", timeout=4)
+
+    def action_export(self) -> None:
+        self.app.push_screen(ExportScreen(), self._export_chosen)
+
+    def _export_chosen(self, target: str | None) -> None:
+        if target:
+            self.app.export_session(target)
