@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .fidelity import (
+    DEFAULT,
+    GREEDY,
+    VERIFIED_AT,
+    Budget,
+    Decoded,
+    decode_path,
+    decode_scored,
+    decode_verified,
+    fidelity,
+)
 from .latent import arithmetic, blend_path, cosine, lerp, nearest, perturb, slerp
 
 __version__ = "0.1.0"
@@ -20,4 +31,5 @@ def load_model(path=None, device: str = "cpu") -> TextAutoencoder:
 
 
 __all__ = ["load_model", "blend_path", "slerp", "lerp", "arithmetic", "perturb", "cosine",
-           "nearest", "__version__"]
+           "nearest", "fidelity", "decode_verified", "decode_path", "decode_scored", "Budget",
+           "Decoded", "GREEDY", "DEFAULT", "VERIFIED_AT", "__version__"]
