@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 from helpers import run_cli
 
-from textlatent.fidelity import DEFAULT, GREEDY, Budget, decode_verified, fidelity
+from textlatent.fidelity import DEFAULT, GREEDY, decode_verified, fidelity
 
 
 def run_json(capsys, *argv: str) -> dict:
@@ -38,8 +39,7 @@ def test_rounds_and_candidates_choose_the_budget(capsys, mdir, tiny_model):
     z = tiny_model.encode(["the cat sat"])
     data = run_json(capsys, "reconstruct", "--model", mdir, "--rounds", "2", "--candidates", "1",
                     "--seed", "3", "the cat sat")
-    budget = Budget(rounds=2, step=DEFAULT.step, anchor=DEFAULT.anchor, beam=DEFAULT.beam,
-                    samples=1, temperature=DEFAULT.temperature, seed=3)
+    budget = dataclasses.replace(DEFAULT, rounds=2, samples=1, seed=3)
     assert data["pairs"][0]["output"] == decode_verified(tiny_model, z, budget)[0].text
     greedy = run_json(capsys, "reconstruct", "--model", mdir, "--decode", "greedy", "--rounds",
                       "0", "the cat sat")
@@ -88,8 +88,8 @@ def test_eval_reports_the_decode_and_fidelity(capsys, mdir, tmp_path):
     p.write_text("the cat sat\ta dog ran\n")
     data = run_json(capsys, "eval", "--model", mdir, "--sentences", str(s), "--pairs", str(p),
                     "--decode", "greedy")
-    assert data["decode"] == {"rounds": 0, "step": 1.0, "anchor": "query", "beam": 0,
-                              "samples": 0, "temperature": 0.5, "seed": 0}
+    assert data["decode"] == dataclasses.asdict(GREEDY)
+    assert data["decode"]["rounds"] == 0 and data["decode"]["samples"] == 0
     assert 0 <= data["mean_fidelity"] < 1 and data["verified"] == 0.0
     code, out, _ = run_cli(capsys, "eval", "--model", mdir, "--sentences", str(s), "--pairs",
                            str(p), "--rounds", "1")

@@ -110,8 +110,7 @@ def test_the_best_candidate_is_kept(tiny_model, z):
         assert {s.source.split()[0] for s in d.steps} <= {"greedy", "round", "beam", "sample"}
 
 
-@pytest.mark.parametrize("budget", [DEFAULT, Budget(rounds=3, beam=2),
-                                    Budget(rounds=4, anchor="best", step=0.5)])
+@pytest.mark.parametrize("budget", [DEFAULT, Budget(rounds=3, beam=2, step=1.0)])
 def test_batched_equals_row_by_row(tiny_model, z, budget):
     """Without samples (one seeded generator draws for the whole batch), rows are independent."""
     batched = decode_verified(tiny_model, z, budget, SHORT)
@@ -166,7 +165,7 @@ def test_bad_latents_are_the_models_errors(tiny_model):
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"rounds": -1}, "rounds"), ({"rounds": 17}, "rounds"), ({"step": 0}, "step"),
-    ({"step": 5}, "step"), ({"anchor": "middle"}, "anchor"), ({"beam": 33}, "beam"),
+    ({"step": 5}, "step"), ({"beam": 33}, "beam"),
     ({"samples": -1}, "samples"), ({"samples": 33}, "samples"),
     ({"temperature": 0}, "temperature"), ({"temperature": 6}, "temperature"),
 ])
@@ -177,7 +176,7 @@ def test_budget_ranges(kwargs, match):
 
 def test_budget_names():
     assert GREEDY.greedy_only and not DEFAULT.greedy_only
-    assert Budget(rounds=16, step=4, anchor="best", beam=32, samples=32, temperature=5)
+    assert Budget(rounds=16, step=4, beam=32, samples=32, temperature=5)
 
 
 def test_decode_scored_is_the_plain_decode(tiny_model, z):

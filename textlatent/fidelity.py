@@ -5,8 +5,9 @@ decoded from. `decode_verified` decodes greedily, keeps every row whose text ver
 spends a budget only on the rest:
 
 - latent correction (vec2text's idea, in the model's own space): decode x from the query z',
-  re-encode it to ẑ, move the query to z' = normalise(z' + (z - ẑ)) and decode again, for up to
-  `rounds` rounds, stopping a row as soon as a candidate verifies or repeats;
+  re-encode it to ẑ, move the query a damped step along the error,
+  z' = normalise(z' + step * (z - ẑ)), and decode again, for up to `rounds` rounds, stopping a
+  row as soon as a candidate verifies;
 - candidates: a beam search and `samples` sampled decodes of z, re-ranked with the rest.
 
 The candidate kept for each row is the one whose re-encoding is closest to z. Works with any
@@ -27,7 +28,6 @@ VERIFIED_AT = 0.9999
 """A text whose re-encoding has at least this cosine to z counts as verified (✓)."""
 
 
-ANCHORS = ("query", "best")
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,8 @@ class Budget:
 
     rounds: int = 4
     """Latent-correction rounds after the greedy decode."""
-    step: float = 1.0
+    step: float = 0.5
     """How far each round moves the query along z - ẑ (1 = the whole difference)."""
-    anchor: str = "query"
-    """"query": each round moves the last query; "best": each round moves the query of the
-    best candidate so far, and halves that row's step when a round does not improve on it."""
     beam: int = 0
     """Beam width of one extra beam-search candidate (0 or 1: none)."""
     samples: int = 0
@@ -53,8 +50,6 @@ class Budget:
             raise ValueError("rounds must be between 0 and 16")
         if not 0 < self.step <= 4:
             raise ValueError("step must be in (0, 4]")
-        if self.anchor not in ANCHORS:
-            raise ValueError(f"anchor must be one of {', '.join(ANCHORS)}")
         if not 0 <= self.beam <= 32:
             raise ValueError("beam must be between 0 and 32")
         if not 0 <= self.samples <= 32:
@@ -122,59 +117,39 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     steps: list[list[Step]] = [[] for _ in range(n)]
     best_f = np.full(n, -2.0)
     best_t = [""] * n
-    best_q, best_back = z.copy(), z.copy()
 
-    def offer(rows: list[int], source: str, cand: list[str], query: np.ndarray) -> tuple:
-        """Score candidates for `rows`, keep the best per row -> (re-encodings, improved)."""
+    def offer(rows: list[int], source: str, cand: list[str]) -> np.ndarray:
+        """Score candidates for `rows`, keep the best per row -> their re-encodings."""
         back, fids = _reencode(model, z[rows], cand)
-        improved = np.zeros(len(rows), bool)
-        for i, (r, t, f) in enumerate(zip(rows, cand, fids)):
+        for r, t, f in zip(rows, cand, fids):
             steps[r].append(Step(source, t, float(f)))
             if f > best_f[r]:
-                best_f[r], best_t[r], improved[i] = float(f), t, True
-                best_q[r], best_back[r] = query[i], back[i]
-        return back, improved
+                best_f[r], best_t[r] = float(f), t
+        return back
 
     def unverified(rows) -> list[int]:
         return [r for r in rows if best_f[r] < VERIFIED_AT]
 
-    rows = list(range(n))
-    last_back, _ = offer(rows, "greedy", texts, z)
-    seen = [{t} for t in texts]
-    last_q = z.copy()
-    step = np.full(n, budget.step, np.float32)
-    rows = unverified(rows)
+    query, back = z.copy(), offer(list(range(n)), "greedy", texts)
     for k in range(budget.rounds):
-        rows = unverified(rows)
+        rows = unverified(range(n))
         if not rows:
             break
-        if budget.anchor == "best":
-            base_q, base_back = best_q[rows], best_back[rows]
-        else:
-            base_q, base_back = last_q[rows], last_back[rows]
-        query = normalize(base_q + step[rows, None] * (z[rows] - base_back))
-        cand = model.decode(query, **opts)
-        back, improved = offer(rows, f"round {k + 1}", cand, query)
-        last_q[rows], last_back[rows] = query, back
-        if budget.anchor == "best":
-            step[[r for r, up in zip(rows, improved) if not up]] *= 0.5
-            continue
-        fresh = [r for r, t in zip(rows, cand) if t not in seen[r]]
-        for r, t in zip(rows, cand):
-            seen[r].add(t)
-        rows = fresh  # a text seen before means the correction has started to cycle
+        # Every unverified row runs every round: with a damped step a repeated text is no
+        # cycle (the query keeps moving), and stopping rows on a repeat cost exact matches.
+        query[rows] = normalize(query[rows] + budget.step * (z[rows] - back[rows]))
+        back[rows] = offer(rows, f"round {k + 1}", model.decode(query[rows], **opts))
 
     rest = unverified(range(n))
     if rest and budget.beam > 1:
-        offer(rest, f"beam {budget.beam}", model.decode(z[rest], beam=budget.beam, **opts),
-              z[rest])
+        offer(rest, f"beam {budget.beam}", model.decode(z[rest], beam=budget.beam, **opts))
     for s in range(budget.samples):
         rest = unverified(rest)
         if not rest:
             break
         cand = model.decode(z[rest], temperature=budget.temperature, seed=budget.seed + s,
                             **opts)
-        offer(rest, f"sample T={budget.temperature:g}", cand, z[rest])
+        offer(rest, f"sample T={budget.temperature:g}", cand)
     return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, steps)]
 
 
