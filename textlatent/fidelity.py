@@ -34,9 +34,9 @@ VERIFIED_AT = 0.9999
 class Budget:
     """How much work a decode may spend on rows that do not verify greedily."""
 
-    rounds: int = 4
+    rounds: int = 6
     """Latent-correction rounds after the greedy decode."""
-    step: float = 0.5
+    step: float = 0.4
     """How far each round moves the query along z - ẑ (1 = the whole difference)."""
     beam: int = 0
     """Beam width of one extra beam-search candidate (0 or 1: none)."""
