@@ -166,7 +166,7 @@ def test_eval_json(capsys, mdir, eval_files):
     assert set(data) == scores | {"by_length", "blend", "decode"}
     assert data["n"] == 3
     assert set(data["blend"]) == {"pairs", "endpoints", "progress", "novelty", "valid_words",
-                                  "mean_fidelity"}
+                                  "mean_fidelity", "middle"}
     assert data["blend"]["pairs"] == 2
     for bucket in data["by_length"].values():
         assert set(bucket) == scores

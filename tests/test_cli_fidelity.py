@@ -94,6 +94,10 @@ def test_eval_reports_the_decode_and_fidelity(capsys, mdir, tmp_path):
     code, out, _ = run_cli(capsys, "eval", "--model", mdir, "--sentences", str(s), "--pairs",
                            str(p), "--rounds", "1")
     assert code == 0 and "fidelity" in out and "verified" in out and "rounds 1" in out
+    both = run_json(capsys, "eval", "--model", mdir, "--sentences", str(s), "--pairs", str(p),
+                    "--rounds", "1", "--blend-middle", "decode")
+    assert both["blend"]["middle"] == both["decode"] and both["decode"]["rounds"] == 1
+    assert data["blend"]["middle"] == dataclasses.asdict(GREEDY)
 
 
 @pytest.mark.slow

@@ -239,15 +239,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import dataclasses
 
     from .evaluate import evaluate
-    from .fidelity import VERIFIED_AT
+    from .fidelity import PATH_MIDDLE, VERIFIED_AT
 
     sentences = _existing_file(args.sentences or _eval_file("sentences"), "sentences file", True)
     pairs = _existing_file(args.pairs or _eval_file("pairs"), "pairs file", True)
     model = _load(args)
     budget = _budget(args)
+    middle = budget if args.blend_middle == "decode" else PATH_MIDDLE
     result = evaluate(model, sentences, pairs, examples=args.examples, steps=args.steps,
-                      budget=budget)
+                      budget=budget, middle=middle)
     result["decode"] = dataclasses.asdict(budget)
+    result["blend"]["middle"] = dataclasses.asdict(middle)
     if args.json:
         _emit_json(result)
         return 0
@@ -260,9 +262,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"{name:8}{m['n']:>5} {m['exact_match']:>7.3f} {m['bleu']:>7.2f} "
               f"{m['token_accuracy']:>8.3f} {m['mean_fidelity']:>9.4f} {m['verified']:>9.3f} "
               f"{m['ms_per_sentence']:>8.1f}")
-    print(f"blend on {pairs} (ends with this decode, points between greedy):")
+    print(f"blend on {pairs} (ends with this decode, points between: {args.blend_middle}):")
     for key, value in result["blend"].items():
-        print(f"  {key:14}{_fmt(value)}")
+        if key != "middle":
+            print(f"  {key:14}{_fmt(value)}")
     for ex in result.get("examples", []):
         print(f"{_show(ex['input'])}\n  -> {_show(ex['output'])}  "
               f"{'✓' if ex['fidelity'] >= VERIFIED_AT else round(ex['fidelity'], 3)}")
@@ -500,7 +503,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_int_range(3, 101), default=9, help="points on a blend path")
     p.add_argument("--examples", type=_int_range(0, 10_000), default=0,
                    help="also show this many input/output pairs")
-    _budget_options(p.add_argument_group("decoding"))
+    g = p.add_argument_group("decoding")
+    _budget_options(g)
+    g.add_argument("--blend-middle", choices=["greedy", "decode"], default="greedy",
+                   help="points between the ends of a blend: greedy (the default) or the "
+                        "same decode as the ends")
     _common(p)
     p.set_defaults(handler=cmd_eval)
 
