@@ -175,7 +175,7 @@ def test_budget_ranges(kwargs, match):
 
 
 def test_budget_names():
-    assert GREEDY.greedy_only and not DEFAULT.greedy_only
+    assert GREEDY.rounds == GREEDY.beam == GREEDY.samples == 0 and DEFAULT.rounds > 0
     assert Budget(rounds=16, step=4, beam=32, samples=32, temperature=5)
 
 

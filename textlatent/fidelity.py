@@ -28,8 +28,6 @@ VERIFIED_AT = 0.9999
 """A text whose re-encoding has at least this cosine to z counts as verified (✓)."""
 
 
-
-
 @dataclass(frozen=True)
 class Budget:
     """How much work a decode may spend on rows that do not verify greedily."""
@@ -57,15 +55,12 @@ class Budget:
         if not 0 < self.temperature <= 5:
             raise ValueError("temperature must be in (0, 5]")
 
-    @property
-    def greedy_only(self) -> bool:
-        return self.rounds == 0 and self.beam <= 1 and self.samples == 0
-
 
 GREEDY = Budget(rounds=0)
 """One greedy decode; its fidelity costs one encode."""
 DEFAULT = Budget()
-"""The default decode: what pays, measured on held-out sentences (see the model card)."""
+"""The default decode: damped correction only. Measured on held-out sentences (model card):
+extra beam or sampled candidates after the rounds added no exact matches."""
 PATH_MIDDLE = GREEDY
 """For the points between the ends of a blend path, which no sentence encodes to."""
 
