@@ -38,8 +38,8 @@ def test_greedy_decode_is_the_models_decode(capsys, mdir, tiny_model):
 def test_rounds_and_candidates_choose_the_budget(capsys, mdir, tiny_model):
     z = tiny_model.encode(["the cat sat"])
     data = run_json(capsys, "reconstruct", "--model", mdir, "--rounds", "2", "--candidates", "1",
-                    "--seed", "3", "the cat sat")
-    budget = dataclasses.replace(DEFAULT, rounds=2, samples=1, seed=3)
+                    "--seed", "3", "--step", "0.7", "the cat sat")
+    budget = dataclasses.replace(DEFAULT, rounds=2, samples=1, seed=3, step=0.7)
     assert data["pairs"][0]["output"] == decode_verified(tiny_model, z, budget)[0].text
     greedy = run_json(capsys, "reconstruct", "--model", mdir, "--decode", "greedy", "--rounds",
                       "0", "the cat sat")
@@ -75,10 +75,15 @@ def test_text_output_marks_fidelity(capsys, mdir):
 
 
 @pytest.mark.parametrize("argv", [["--rounds", "17"], ["--rounds", "-1"], ["--candidates", "33"],
-                                  ["--decode", "best"]])
+                                  ["--decode", "best"], ["--step", "0"], ["--step", "x"]])
 def test_bad_budget_options_exit_2(capsys, mdir, argv):
     code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, *argv, "a cat")
     assert code == 2 and "usage:" in err and "Traceback" not in err
+
+
+def test_step_out_of_range_is_one_error_line(capsys, mdir):
+    code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, "--step", "5", "a cat")
+    assert code == 2 and err.strip() == "textlatent: error: step must be in (0, 4]"
 
 
 def test_eval_reports_the_decode_and_fidelity(capsys, mdir, tmp_path):

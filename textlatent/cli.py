@@ -99,7 +99,7 @@ def _decode_kwargs(args: argparse.Namespace) -> dict:
 
 
 def _budget(args: argparse.Namespace):
-    """The decode budget asked for by --decode, --rounds and --candidates."""
+    """The decode budget asked for by --decode, --rounds, --step and --candidates."""
     import dataclasses
 
     from .fidelity import DEFAULT, GREEDY
@@ -107,6 +107,8 @@ def _budget(args: argparse.Namespace):
     budget = GREEDY if args.decode == "greedy" else DEFAULT
     if args.rounds is not None:
         budget = dataclasses.replace(budget, rounds=args.rounds)
+    if args.step is not None:
+        budget = dataclasses.replace(budget, step=args.step)
     if args.candidates is not None:
         budget = dataclasses.replace(budget, samples=args.candidates)
     if getattr(args, "seed", None) is not None:
@@ -453,12 +455,15 @@ def _decoding(p: argparse.ArgumentParser) -> None:
 
 
 def _budget_options(g) -> None:
-    """--decode, --rounds, --candidates: how hard a decode works on texts that do not verify."""
+    """--decode, --rounds, --step, --candidates: how hard a decode works on texts that do not
+    verify (read by `_budget`)."""
     g.add_argument("--decode", choices=["default", "greedy"], default="default",
                    help="default: greedy, then latent correction for texts whose re-encoding "
                         "is not their latent (fidelity < 1); greedy: one greedy decode")
     g.add_argument("--rounds", type=_int_range(0, 16), default=None, metavar="N",
                    help="latent-correction rounds for texts that do not verify")
+    g.add_argument("--step", type=_positive_float, default=None, metavar="A",
+                   help="how far a round moves the query along the error, in (0, 4]")
     g.add_argument("--candidates", type=_int_range(0, 32), default=None, metavar="N",
                    help="sampled candidates for texts that still do not verify")
 
