@@ -26,6 +26,13 @@ def run_json(capsys, *argv: str) -> dict:
     return json.loads(out)
 
 
+def default_texts(model, latents) -> list[str]:
+    """What the commands print by default: the verified decode (`--decode default`)."""
+    from textlatent.fidelity import DEFAULT, decode_verified
+
+    return [d.text for d in decode_verified(model, latents, DEFAULT)]
+
+
 def set_stdin(monkeypatch, text: str) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(text))
 
@@ -80,9 +87,11 @@ def test_decode_file_round_trip(capsys, mdir, tiny_model, tmp_path):
     f = tmp_path / "z.json"
     f.write_text(json.dumps(run_json(capsys, "encode", "--model", mdir, "the cat sat", "hi")))
     data = run_json(capsys, "decode", str(f), "--model", mdir)
-    assert data == {"texts": tiny_model.reconstruct(["the cat sat", "hi"])}
+    assert data["texts"] == default_texts(tiny_model, tiny_model.encode(["the cat sat", "hi"]))
     code, out, _ = run_cli(capsys, "decode", str(f), "--model", mdir)
-    assert code == 0 and out.split("\n")[:-1] == [_show(t) for t in data["texts"]]
+    lines = out.split("\n")[:-1]
+    assert code == 0 and len(lines) == 2
+    assert all(line.startswith(_show(t) + "  ") for line, t in zip(lines, data["texts"]))
 
 
 @pytest.mark.parametrize("source", [[], ["-"]])
@@ -90,7 +99,7 @@ def test_decode_stdin(capsys, monkeypatch, mdir, tiny_model, source):
     z = tiny_model.encode(["a cat"])
     set_stdin(monkeypatch, json.dumps({"latents": z.tolist()}))
     data = run_json(capsys, "decode", *source, "--model", mdir)
-    assert data["texts"] == tiny_model.decode(z)
+    assert data["texts"] == default_texts(tiny_model, z)
 
 
 def test_decode_accepts_a_bare_list_and_sampling_options(capsys, monkeypatch, mdir):
@@ -114,10 +123,10 @@ def test_decode_warns_about_other_model(capsys, monkeypatch, mdir):
 # -- reconstruct / blend -------------------------------------------------------------------------
 def test_reconstruct_json(capsys, mdir, tiny_model):
     data = run_json(capsys, "reconstruct", "--model", mdir, "the cat sat", "hello 🌍")
-    assert data == {"pairs": [
-        {"input": "the cat sat", "output": tiny_model.reconstruct("the cat sat")[0]},
-        {"input": "hello 🌍", "output": tiny_model.reconstruct("hello 🌍")[0]},
-    ]}
+    outputs = default_texts(tiny_model, tiny_model.encode(["the cat sat", "hello 🌍"]))
+    assert [(p["input"], p["output"]) for p in data["pairs"]] == [
+        ("the cat sat", outputs[0]), ("hello 🌍", outputs[1])]
+    assert all(set(p) == {"input", "output", "fidelity"} for p in data["pairs"])
 
 
 def test_reconstruct_human(capsys, mdir):
@@ -152,12 +161,15 @@ def eval_files(tmp_path) -> tuple[str, str]:
 def test_eval_json(capsys, mdir, eval_files):
     s, p = eval_files
     data = run_json(capsys, "eval", "--model", mdir, "--sentences", s, "--pairs", p)
-    assert set(data) == {"n", "exact_match", "bleu", "token_accuracy", "by_length", "blend"}
+    scores = {"n", "exact_match", "bleu", "token_accuracy", "mean_fidelity", "verified",
+              "ms_per_sentence"}
+    assert set(data) == scores | {"by_length", "blend", "decode"}
     assert data["n"] == 3
-    assert set(data["blend"]) == {"pairs", "endpoints", "progress", "novelty", "valid_words"}
+    assert set(data["blend"]) == {"pairs", "endpoints", "progress", "novelty", "valid_words",
+                                  "mean_fidelity", "middle"}
     assert data["blend"]["pairs"] == 2
     for bucket in data["by_length"].values():
-        assert set(bucket) == {"n", "exact_match", "bleu", "token_accuracy"}
+        assert set(bucket) == scores
 
 
 def test_eval_examples_and_human(capsys, mdir, eval_files):
@@ -387,8 +399,8 @@ def test_console_script_output_feeds_decode(capsys, monkeypatch, mdir, tiny_mode
     assert enc.returncode == 0, enc.stderr
     assert json.loads(enc.stdout)["texts"] == ["a cat 🐈"]
     set_stdin(monkeypatch, enc.stdout)
-    assert run_json(capsys, "decode", "--model", mdir)["texts"] == tiny_model.reconstruct(
-        "a cat 🐈")
+    assert run_json(capsys, "decode", "--model", mdir)["texts"] == default_texts(
+        tiny_model, tiny_model.encode("a cat 🐈"))
 
 
 def test_console_script_error_has_no_traceback(mdir):

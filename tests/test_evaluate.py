@@ -210,13 +210,36 @@ def test_blend_metrics_rejects_short_paths(tiny_model):
         ev.blend_metrics(tiny_model, [], steps=9)
 
 
-def test_reconstruction_metrics_batched(tiny_model):
+def test_reconstruction_metrics_batched_by_length(tiny_model):
+    from textlatent.fidelity import GREEDY
+
     spy = DecodeSpy(tiny_model)
     sentences = ["the cat sat", "a dog ran in the park today", "hello"]
-    m = ev.reconstruction_metrics(spy, sentences)
-    assert spy.calls == [3]
-    assert m["n"] == 3 and set(m) == {"n", "exact_match", "bleu", "token_accuracy", "by_length"}
+    m = ev.reconstruction_metrics(spy, sentences, GREEDY)
+    assert spy.calls == [2, 1]  # one greedy decode per length bucket
+    assert m["n"] == 3 and set(m) == {"n", "exact_match", "bleu", "token_accuracy", "by_length",
+                                      "mean_fidelity", "verified", "ms_per_sentence"}
     assert sum(b["n"] for b in m["by_length"].values()) == 3
+    assert m["exact_match"] == 0.0 and m["verified"] == 0.0 and 0 < m["mean_fidelity"] < 1
+    assert m["ms_per_sentence"] > 0
+
+
+def test_reconstruction_metrics_default_decode_tries_more(tiny_model):
+    from textlatent.fidelity import DEFAULT
+
+    spy = DecodeSpy(tiny_model)
+    m = ev.reconstruction_metrics(spy, ["the cat sat", "hello"], DEFAULT)
+    assert spy.calls[0] == 2 and len(spy.calls) > 1  # random weights: nothing verifies
+    assert m["n"] == 2
+
+
+def test_fidelity_metrics_by_length():
+    m = ev.fidelity_metrics(["a b", "a b c d e f g", "x"], [1.0, 0.5, 0.99])
+    assert m["n"] == 3 and m["verified"] == pytest.approx(1 / 3)
+    assert m["mean_fidelity"] == pytest.approx((1.0 + 0.5 + 0.99) / 3)
+    assert m["by_length"]["1-5"] == {"n": 2, "mean_fidelity": pytest.approx(0.995),
+                                     "verified": 0.5}
+    assert m["by_length"]["6-10"]["verified"] == 0.0
 
 
 def test_evaluate_combines_and_examples(tiny_model, tmp_path):
@@ -227,5 +250,9 @@ def test_evaluate_combines_and_examples(tiny_model, tmp_path):
     result = ev.evaluate(tiny_model, s, p)
     assert "examples" not in result
     assert result["n"] == 2 and result["blend"]["pairs"] == 1
-    shown = ev.evaluate(tiny_model, s, p, examples=1)["examples"]
-    assert shown == [{"input": "the cat sat", "output": tiny_model.reconstruct("the cat sat")[0]}]
+    from textlatent.fidelity import GREEDY
+
+    shown = ev.evaluate(tiny_model, s, p, examples=1, budget=GREEDY)["examples"]
+    assert [(e["input"], e["output"]) for e in shown] == [
+        ("the cat sat", tiny_model.reconstruct("the cat sat")[0])]
+    assert 0 <= shown[0]["fidelity"] < 1

@@ -99,6 +99,44 @@ def _decode_kwargs(args: argparse.Namespace) -> dict:
             "seed": args.seed, "max_tokens": args.max_tokens}
 
 
+def _budget(args: argparse.Namespace):
+    """The decode budget asked for by --decode, --rounds, --step and --candidates."""
+    import dataclasses
+
+    from .fidelity import DEFAULT, GREEDY
+
+    budget = GREEDY if args.decode == "greedy" else DEFAULT
+    if args.rounds is not None:
+        budget = dataclasses.replace(budget, rounds=args.rounds)
+    if args.step is not None:
+        budget = dataclasses.replace(budget, step=args.step)
+    if args.candidates is not None:
+        budget = dataclasses.replace(budget, samples=args.candidates)
+    if getattr(args, "seed", None) is not None:
+        budget = dataclasses.replace(budget, seed=args.seed)
+    return budget
+
+
+def _decode(model, latents, args: argparse.Namespace, path: bool = False) -> list:
+    """Decode as the options ask, each text with its fidelity (`fidelity.Decoded`).
+
+    --beam, --temperature or --top-p ask for that one decode, scored; otherwise the --decode
+    budget (for a blend `path`, its ends get the budget and the points between `PATH_MIDDLE`).
+    """
+    from .fidelity import PATH_MIDDLE, decode_path, decode_scored, decode_verified
+
+    if args.beam != 1 or args.temperature != 0 or args.top_p != 1:
+        return decode_scored(model, latents, **_decode_kwargs(args))
+    if path:
+        return decode_path(model, latents, _budget(args), PATH_MIDDLE, args.max_tokens)
+    return decode_verified(model, latents, _budget(args), args.max_tokens)
+
+
+def _mark(decoded) -> str:
+    """✓ for a verified decode, else its fidelity."""
+    return "✓" if decoded.verified else f"(fidelity {decoded.fidelity:.3f})"
+
+
 def _fmt(value: object) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
@@ -154,11 +192,12 @@ def cmd_decode(args: argparse.Namespace) -> int:
     if isinstance(made_by, str) and made_by != model.name:
         print(f"{PROG}: warning: latents come from model {made_by!r}, decoding with "
               f"{model.name!r}", file=sys.stderr)
-    texts = model.decode(data["latents"], **_decode_kwargs(args))
+    decoded = _decode(model, data["latents"], args)
     if args.json:
-        _emit_json({"texts": texts})
+        _emit_json({"texts": [d.text for d in decoded],
+                    "fidelity": [round(d.fidelity, 6) for d in decoded]})
     else:
-        print("\n".join(_show(t) for t in texts))
+        print("\n".join(f"{_show(d.text)}  {_mark(d)}" for d in decoded))
     return 0
 
 
@@ -166,13 +205,13 @@ def cmd_reconstruct(args: argparse.Namespace) -> int:
     """Encode then decode each text -> input/output pairs."""
     model = _load(args)
     texts = _clean(args.texts)
-    outputs = model.reconstruct(texts, **_decode_kwargs(args))
-    pairs = [{"input": t, "output": o} for t, o in zip(texts, outputs, strict=True)]
+    decoded = _decode(model, model.encode(texts), args)
     if args.json:
-        _emit_json({"pairs": pairs})
+        _emit_json({"pairs": [{"input": t, "output": d.text, "fidelity": round(d.fidelity, 6)}
+                              for t, d in zip(texts, decoded, strict=True)]})
     else:
-        for pair in pairs:
-            print(f"{_show(pair['input'])}\n  -> {_show(pair['output'])}")
+        for text, d in zip(texts, decoded, strict=True):
+            print(f"{_show(text)}\n  -> {_show(d.text)}  {_mark(d)}")
     return 0
 
 
@@ -186,39 +225,53 @@ def cmd_blend(args: argparse.Namespace) -> int:
     a, b = _clean([args.a, args.b])
     ends = model.encode([a, b])
     path = blend_path(ends[0], ends[1], args.steps, args.method)
-    texts = model.decode(path, **_decode_kwargs(args))
+    decoded = _decode(model, path, args, path=True)
     ts = np.linspace(0.0, 1.0, args.steps)
-    steps = [{"t": round(float(t), 6), "text": text} for t, text in zip(ts, texts, strict=True)]
     if args.json:
-        _emit_json({"steps": steps})
+        _emit_json({"steps": [{"t": round(float(t), 6), "text": d.text,
+                               "fidelity": round(d.fidelity, 6)}
+                              for t, d in zip(ts, decoded, strict=True)]})
     else:
-        for step in steps:
-            print(f"{step['t']:.2f}  {_show(step['text'])}")
+        for t, d in zip(ts, decoded, strict=True):
+            print(f"{t:.2f}  {_show(d.text)}  {_mark(d)}")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Reconstruction and blend metrics on the eval files."""
+    import dataclasses
+
     from .evaluate import evaluate
+    from .fidelity import PATH_MIDDLE, VERIFIED_AT
 
     sentences = _existing_file(args.sentences or _eval_file("sentences"), "sentences file", True)
     pairs = _existing_file(args.pairs or _eval_file("pairs"), "pairs file", True)
     model = _load(args)
-    result = evaluate(model, sentences, pairs, examples=args.examples, steps=args.steps)
+    budget = _budget(args)
+    middle = budget if args.blend_middle == "decode" else PATH_MIDDLE
+    result = evaluate(model, sentences, pairs, examples=args.examples, steps=args.steps,
+                      budget=budget, middle=middle)
+    result["decode"] = dataclasses.asdict(budget)
+    result["blend"]["middle"] = dataclasses.asdict(middle)
     if args.json:
         _emit_json(result)
         return 0
     print(f"model {model.summary} on {sentences} ({result['n']} sentences)")
-    print(f"{'':8}{'n':>5} {'exact':>7} {'bleu':>7} {'tok_acc':>8}")
+    print("decode: " + ", ".join(f"{k} {v}" for k, v in result["decode"].items()))
+    print(f"{'':8}{'n':>5} {'exact':>7} {'bleu':>7} {'tok_acc':>8} {'fidelity':>9} "
+          f"{'verified':>9} {'ms/sent':>8}")
     rows = [("all", result), *result["by_length"].items()]
     for name, m in rows:
         print(f"{name:8}{m['n']:>5} {m['exact_match']:>7.3f} {m['bleu']:>7.2f} "
-              f"{m['token_accuracy']:>8.3f}")
-    print(f"blend on {pairs}:")
+              f"{m['token_accuracy']:>8.3f} {m['mean_fidelity']:>9.4f} {m['verified']:>9.3f} "
+              f"{m['ms_per_sentence']:>8.1f}")
+    print(f"blend on {pairs} (ends with this decode, points between: {args.blend_middle}):")
     for key, value in result["blend"].items():
-        print(f"  {key:12}{_fmt(value)}")
+        if key != "middle":
+            print(f"  {key:14}{_fmt(value)}")
     for ex in result.get("examples", []):
-        print(f"{_show(ex['input'])}\n  -> {_show(ex['output'])}")
+        print(f"{_show(ex['input'])}\n  -> {_show(ex['output'])}  "
+              f"{'✓' if ex['fidelity'] >= VERIFIED_AT else round(ex['fidelity'], 3)}")
     return 0
 
 
@@ -407,6 +460,21 @@ def _decoding(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=None, help="seed for sampling")
     g.add_argument("--max-tokens", type=_int_range(1, 4096), default=None,
                    help="longest output in tokens (default: the model's limit)")
+    _budget_options(g)
+
+
+def _budget_options(g) -> None:
+    """--decode, --rounds, --step, --candidates: how hard a decode works on texts that do not
+    verify (read by `_budget`)."""
+    g.add_argument("--decode", choices=["default", "greedy"], default="default",
+                   help="default: greedy, then latent correction for texts whose re-encoding "
+                        "is not their latent (fidelity < 1); greedy: one greedy decode")
+    g.add_argument("--rounds", type=_int_range(0, 16), default=None, metavar="N",
+                   help="latent-correction rounds for texts that do not verify")
+    g.add_argument("--step", type=_positive_float, default=None, metavar="A",
+                   help="how far a round moves the query along the error, in (0, 4]")
+    g.add_argument("--candidates", type=_int_range(0, 32), default=None, metavar="N",
+                   help="sampled candidates for texts that still do not verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -450,6 +518,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_int_range(3, 101), default=9, help="points on a blend path")
     p.add_argument("--examples", type=_int_range(0, 10_000), default=0,
                    help="also show this many input/output pairs")
+    g = p.add_argument_group("decoding")
+    _budget_options(g)
+    g.add_argument("--blend-middle", choices=["greedy", "decode"], default="greedy",
+                   help="points between the ends of a blend: greedy (the default) or the "
+                        "same decode as the ends")
     _common(p)
     p.set_defaults(handler=cmd_eval)
 

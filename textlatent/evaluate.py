@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import string
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .fidelity import DEFAULT, GREEDY, PATH_MIDDLE, Budget, decode_path, decode_verified
 from .latent import blend_path
 
 if TYPE_CHECKING:
@@ -183,43 +185,108 @@ def score_blends(paths: Sequence[tuple[str, str, Sequence[str]]],
     }
 
 
+def fidelity_metrics(references: Sequence[str], fidelities: Sequence[float]) -> dict:
+    """Mean fidelity and the share of verified decodes, overall and by length bucket."""
+    from .fidelity import VERIFIED_AT
+
+    def stats(idx: list[int]) -> dict:
+        f = [fidelities[i] for i in idx]
+        return {"n": len(f), "mean_fidelity": sum(f) / len(f) if f else 0.0,
+                "verified": sum(x >= VERIFIED_AT for x in f) / len(f) if f else 0.0}
+
+    result = stats(list(range(len(references))))
+    result["by_length"] = {}
+    for name, _, _ in BUCKETS:
+        idx = [i for i, r in enumerate(references) if length_bucket(len(words(r))) == name]
+        if idx:
+            result["by_length"][name] = stats(idx)
+    return result
+
+
 # -- running a model -----------------------------------------------------------------------------
-def reconstruction_metrics(model: TextAutoencoder, sentences: Sequence[str]) -> dict:
-    """Greedy, batched reconstruction of `sentences`, scored by `score_reconstruction`."""
-    return score_reconstruction(list(sentences), model.reconstruct(list(sentences)))
+def reconstruct_timed(model: TextAutoencoder, sentences: Sequence[str],
+                      budget: Budget = DEFAULT) -> tuple[list, dict]:
+    """Reconstruct `sentences` with `budget`, one batch per length bucket.
+
+    -> (a `Decoded` per sentence, in order; {bucket: milliseconds per sentence}).
+    """
+    sentences = list(sentences)
+    decoded: list = [None] * len(sentences)
+    ms = {}
+    for name, _, _ in BUCKETS:
+        idx = [i for i, s in enumerate(sentences) if length_bucket(len(words(s))) == name]
+        if not idx:
+            continue
+        start = time.perf_counter()
+        out = decode_verified(model, model.encode([sentences[i] for i in idx]), budget)
+        ms[name] = (time.perf_counter() - start) * 1000.0 / len(idx)
+        for i, d in zip(idx, out, strict=True):
+            decoded[i] = d
+    return decoded, ms
 
 
-def blend_paths(model: TextAutoencoder, pairs: Sequence[tuple[str, str]],
-                steps: int = 9) -> list[list[str]]:
-    """Greedy decodes of a `steps`-point slerp path for each pair, one decode call per path."""
+def reconstruction_metrics(model: TextAutoencoder, sentences: Sequence[str],
+                           budget: Budget = DEFAULT) -> dict:
+    """Batched reconstruction of `sentences` with `budget`, scored by `score_reconstruction`,
+    with fidelity (mean, verified share) and milliseconds per sentence, by length bucket."""
+    decoded, ms = reconstruct_timed(model, sentences, budget)
+    return _with_fidelity(list(sentences), decoded, ms)
+
+
+def _with_fidelity(sentences: list[str], decoded: list, ms: dict) -> dict:
+    result = score_reconstruction(sentences, [d.text for d in decoded])
+    fid = fidelity_metrics(sentences, [d.fidelity for d in decoded])
+    total = sum(ms[name] * result["by_length"][name]["n"] for name in ms)
+    for name, row in [("all", result), *result["by_length"].items()]:
+        part = fid if name == "all" else fid["by_length"][name]
+        row["mean_fidelity"] = part["mean_fidelity"]
+        row["verified"] = part["verified"]
+        row["ms_per_sentence"] = total / len(sentences) if name == "all" else ms[name]
+    return result
+
+
+def blend_paths(model: TextAutoencoder, pairs: Sequence[tuple[str, str]], steps: int = 9,
+                ends: Budget = GREEDY, middle: Budget = GREEDY) -> list[list]:
+    """A `steps`-point slerp path for each pair, decoded by `decode_path` (one greedy decode
+    per path when both budgets are greedy) -> a list of `Decoded` per path."""
     latents = model.encode([s for pair in pairs for s in pair])
-    return [model.decode(blend_path(latents[2 * i], latents[2 * i + 1], steps, "slerp"))
+    return [decode_path(model, blend_path(latents[2 * i], latents[2 * i + 1], steps, "slerp"),
+                        ends, middle)
             for i in range(len(pairs))]
 
 
 def blend_metrics(model: TextAutoencoder, pairs: Sequence[tuple[str, str]],
-                  steps: int = 9) -> dict:
-    """endpoints, progress, novelty and valid_words over slerp paths between sentence pairs."""
+                  steps: int = 9, ends: Budget = GREEDY, middle: Budget = GREEDY) -> dict:
+    """endpoints, progress, novelty and valid_words over slerp paths between sentence pairs,
+    and the mean fidelity of the points between the ends."""
     if steps < 3:
         raise ValueError("blend metrics need at least 3 steps")
     if not pairs:
         raise ValueError("no sentence pairs given")
-    decoded = blend_paths(model, pairs, steps)
-    return score_blends([(a, b, d) for (a, b), d in zip(pairs, decoded, strict=True)])
+    decoded = blend_paths(model, pairs, steps, ends, middle)
+    result = score_blends([(a, b, [d.text for d in path])
+                           for (a, b), path in zip(pairs, decoded, strict=True)])
+    inner = [d.fidelity for path in decoded for d in path[1:-1]]
+    result["mean_fidelity"] = sum(inner) / len(inner)
+    return result
 
 
 def evaluate(model: TextAutoencoder, sentences_file: str | Path, pairs_file: str | Path,
-             examples: int = 0, steps: int = 9) -> dict:
+             examples: int = 0, steps: int = 9, budget: Budget = DEFAULT,
+             middle: Budget = PATH_MIDDLE) -> dict:
     """Reconstruction metrics on a sentence file plus blend metrics on a pairs file.
 
-    With `examples` > 0 the result also holds that many input/output pairs.
+    Sentences and the ends of each blend path are decoded with `budget`, the points between
+    the ends with `middle`. With `examples` > 0 the result also holds that many
+    input/output pairs with their fidelity.
     """
     sentences = read_sentences(sentences_file)
     pairs = read_pairs(pairs_file)
-    outputs = model.reconstruct(sentences)
-    result = score_reconstruction(sentences, outputs)
-    result["blend"] = blend_metrics(model, pairs, steps)
+    decoded, ms = reconstruct_timed(model, sentences, budget)
+    result = _with_fidelity(sentences, decoded, ms)
+    result["blend"] = blend_metrics(model, pairs, steps, budget, middle)
     if examples > 0:
-        shown = zip(sentences[:examples], outputs[:examples], strict=True)
-        result["examples"] = [{"input": s, "output": o} for s, o in shown]
+        shown = zip(sentences[:examples], decoded[:examples], strict=True)
+        result["examples"] = [{"input": s, "output": d.text, "fidelity": d.fidelity}
+                              for s, d in shown]
     return result
