@@ -15,6 +15,7 @@ model that has `encode(texts) -> (n, D)` and `decode(latents, **options) -> text
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 
@@ -141,11 +142,18 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     return [Decoded(t, f, tuple(s)) for (f, t), s in zip(best, steps)]
 
 
+_BLANK = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # what encode rejects as an empty text
+
+
+def _has_content(text: str) -> bool:
+    return any(unicodedata.category(c) not in _BLANK for c in text)
+
+
 def _reencode(model, z: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(re-encodings, cosines to z) of texts; an empty text stays at z with fidelity 0."""
     back = z.copy()
     fids = np.zeros(len(texts), np.float64)
-    keep = [i for i, t in enumerate(texts) if t.strip()]
+    keep = [i for i, t in enumerate(texts) if _has_content(t)]
     if keep:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a decode longer than the limit is cut, not news
