@@ -49,6 +49,7 @@ class SentenceIndex:
         self.latents = latents
         self.basis = basis
         self.model = model
+        self._bank: np.ndarray | None = None
 
     @property
     def dim(self) -> int:
@@ -60,7 +61,9 @@ class SentenceIndex:
 
     def _scores(self, z: np.ndarray) -> np.ndarray:
         q = z if self.basis is None else z @ self.basis.T
-        return (self.latents.astype(np.float32) @ q.T.astype(np.float32)).T
+        if self._bank is None:  # float32 once: matrix products on float16 are slow in numpy
+            self._bank = self.latents.astype(np.float32)
+        return (self._bank @ q.T.astype(np.float32)).T
 
     def search(self, query: np.ndarray, k: int = 5, model=None) -> list[list[Neighbor]]:
         """The k nearest sentences of each query latent (m, D) or (D,), best first.

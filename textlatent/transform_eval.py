@@ -23,6 +23,7 @@ import numpy as np
 from . import transforms
 from .evaluate import english_words, read_sentences, valid_word_counts
 from .fidelity import DEFAULT, GREEDY, decode_verified
+from .paths import builtin_model_path
 
 
 def heldout() -> list[str]:
@@ -75,6 +76,61 @@ def measure_vary(model, sentences: Sequence[str], radii: Sequence[float], n: int
     return rows
 
 
+def measure_sample(model, prior, count: int, settings: Sequence[tuple[str, float]],
+                   corpus: set[str] | None = None, seed: int = 0,
+                   decode: str = "verified") -> list[dict]:
+    """Per (method, radius or temperature): valid_words, distinct share, copies of corpus
+    sentences, mean fidelity and examples."""
+    spec = transforms.get("sample")
+    rows = []
+    for method, value in settings:
+        params = {"n": count, "seed": seed, "method": method}
+        params["radius" if method == "near" else "temperature"] = value
+        z = np.concatenate([spec.latents({"prior": prior}, {**params, "n": min(256, count - i),
+                                                            "seed": seed + i})
+                            for i in range(0, count, 256)])
+        budget = GREEDY if decode == "greedy" else DEFAULT
+        decoded = decode_verified(model, z, budget)
+        texts = [d.text for d in decoded]
+        row = {"method": method, "value": value, "n": len(texts),
+               "valid_words": valid_words(texts), "distinct": len(set(texts)) / len(texts),
+               "fidelity": float(np.mean([d.fidelity for d in decoded])),
+               "examples": texts[:6]}
+        if corpus is not None:
+            row["copies"] = sum(t.strip() in corpus for t in texts) / len(texts)
+        rows.append(row)
+    return rows
+
+
+def measure_directions(model, found: dict, strengths: Sequence[float],
+                       decode: str = "verified") -> dict:
+    """Per direction and strength: the share of applicable held-out sentences moved the
+    intended way, the words kept, BLEU against the source, and the share both moved and
+    keeping at least half the source's words (the default strength maximises it)."""
+    import sacrebleu
+
+    from .direction_sets import applies, moved
+
+    out = {}
+    for name, direction in found.items():
+        sentences = [s for s in heldout() if applies(name, s)]
+        src = model.encode(sentences)
+        rows = []
+        for k in strengths:
+            texts = decode_texts(model, direction.apply(src, k), decode)
+            mv = [moved(name, s, t) for s, t in zip(sentences, texts)]
+            kept = [word_overlap(s, t) for s, t in zip(sentences, texts)]
+            rows.append({"strength": k, "n": len(sentences), "moved": float(np.mean(mv)),
+                         "kept_words": float(np.mean(kept)),
+                         "bleu": sacrebleu.corpus_bleu(texts, [sentences]).score,
+                         "moved_and_kept": float(np.mean([m and w >= 0.5
+                                                          for m, w in zip(mv, kept)])),
+                         "examples": [[s, t] for s, t in zip(sentences[:4], texts[:4])]})
+        best = max(rows, key=lambda r: (r["moved_and_kept"], -r["strength"]))
+        out[name] = {"best_strength": best["strength"], "rows": rows}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m textlatent.transform_eval")
     p.add_argument("mode", choices=["vary", "sample", "directions"])
@@ -87,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", default=None, help="training corpus, for copies (sample)")
     p.add_argument("--directions", nargs="*", default=None, help="names (directions)")
     p.add_argument("--strengths", default=None, help="comma-separated (directions)")
+    p.add_argument("--count", type=int, default=256, help="samples per setting (sample)")
+    p.add_argument("--temperatures", default="1.0,0.7,0.5", help="gaussian (sample)")
     args = p.parse_args(argv)
 
     from . import load_model
@@ -97,13 +155,26 @@ def main(argv: list[str] | None = None) -> int:
         out = measure_vary(model, heldout()[:args.sentences], radii, args.n, args.seed,
                            args.decode)
     elif args.mode == "sample":
-        from .sample_eval import measure_sample
+        from . import prior as prior_mod
 
-        out = measure_sample(model, args)
+        folder = Path(args.model) if args.model else builtin_model_path()
+        corpus = None
+        if args.corpus:
+            with open(args.corpus, encoding="utf-8") as f:
+                corpus = {line.strip() for line in f}
+        settings = [("near", float(r)) for r in args.radii.split(",")]
+        settings += [("gaussian", float(t)) for t in args.temperatures.split(",")]
+        out = measure_sample(model, prior_mod.load(folder), args.count, settings, corpus,
+                             args.seed, args.decode)
     else:
-        from .sample_eval import measure_directions
+        from . import directions
 
-        out = measure_directions(model, args)
+        folder = Path(args.model) if args.model else builtin_model_path()
+        found = directions.available(folder, model.name)
+        if args.directions:
+            found = {k: v for k, v in found.items() if k in args.directions}
+        strengths = [float(k) for k in (args.strengths or "0,0.5,1,1.5,2,3").split(",")]
+        out = measure_directions(model, found, strengths, args.decode)
     json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
     print()
     return 0
