@@ -32,6 +32,9 @@ STATEMENT = re.compile(rf"^(?P<subj>(?:{SUBJECTS})(?: [a-z][a-z'-]*){{0,2}}) (?P
 PAST = {"is": "was", "are": "were", "am": "was", "has": "had", "have": "had"}
 NEGATIONS = {"not", "never", "no", "cannot", "nothing", "none", "nobody", "neither", "nor"}
 PAST_WORDS = {"was", "were", "had", "did"}
+QUESTION_OPENERS = set(AUX.split("|")) | {"shall", "what", "who", "where", "when", "why", "how",
+                                          "which", "isn't", "aren't", "don't", "doesn't",
+                                          "didn't", "can't", "won't", "wasn't", "weren't"}
 DESCRIPTIONS = {
     "question": "statement -> yes/no question (The dog is here. -> Is the dog here?)",
     "negation": "statement -> its negation (The dog is here. -> The dog is not here.)",
@@ -77,11 +80,12 @@ def applies(name: str, sentence: str) -> bool:
 
 
 def moved(name: str, source: str, output: str) -> bool:
-    """Whether `output` has the attribute that `source` lacks."""
+    """Whether `output` has the attribute that `source` lacks (question: ends with "?" and
+    opens with an auxiliary or a wh-word)."""
     src = re.findall(r"[a-z']+", source.lower())
     out = re.findall(r"[a-z']+", output.lower())
-    if name == "question":
-        return output.strip().endswith("?")
+    if name == "question":  # a question mark and an inverted (or wh-) opening, not just "?"
+        return output.strip().endswith("?") and bool(out) and out[0] in QUESTION_OPENERS
     if name == "negation":
         def count(ws):
             return sum(w in NEGATIONS or w.endswith("n't") for w in ws)

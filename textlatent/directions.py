@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ class Direction:
     """A named latent direction and how strongly to apply it by default."""
 
     name: str
-    vector: np.ndarray
+    vector: np.ndarray = field(repr=False)
     description: str = ""
     default_strength: float = 1.0
     model: str = ""
