@@ -337,3 +337,16 @@ def test_augment_killed_mid_run_continues_without_loss_or_duplicates(mdir, tmp_p
     assert len(got) == 1200
     assert [(r["source"], r["text"]) for r in got] == [(r["source"], r["text"]) for r in want]
     assert [r["cos"] for r in got] == pytest.approx([r["cos"] for r in want], abs=1e-4)
+
+
+def test_augment_refuses_an_output_made_with_another_k(capsys, mdir, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("one\ntwo\nthree\n")
+    out = tmp_path / "out.jsonl"
+    run_json(capsys, "augment", str(src), "-n", "2", "-o", str(out), "--no-progress",
+             "--model", mdir, *GREEDY)
+    before = out.read_bytes()
+    code, _, err = run_cli(capsys, "augment", str(src), "-n", "3", "-o", str(out),
+                           "--no-progress", "--model", mdir, *GREEDY)
+    assert_clean_error(code, err, "does not continue")
+    assert out.read_bytes() == before

@@ -39,29 +39,45 @@ def count_lines(path: Path) -> int:
     return sum(1 for _ in _lines(path))
 
 
-def resume_point(output: Path, k: int) -> tuple[int, int, str | None]:
-    """(whole input lines already in `output`, byte length to keep, last source written).
-
-    Rows after the last complete group of k are dropped (a kill mid-write)."""
-    if not output.exists():
-        return 0, 0, None
-    keep = rows = 0
-    group_end, last_source = 0, None
+def _sources(output: Path) -> Iterator[tuple[str, int]]:
+    """(source, bytes so far) of each complete row of an augment output; a partial last row
+    (from a kill) is left out."""
+    keep = 0
     with open(output, "rb") as f:
-        for raw in f:
+        for number, raw in enumerate(f, 1):
             if not raw.endswith(b"\n"):
-                break  # a partial row from a kill
+                return
             try:
-                row = json.loads(raw)
-                source = row["source"]
+                source = json.loads(raw)["source"]
+                if not isinstance(source, str):
+                    raise TypeError
             except (ValueError, KeyError, TypeError):
                 raise ValueError(f"{output} is not output of `textlatent augment` "
-                                 f"(row {rows + 1} is not one of its rows)") from None
+                                 f"(row {number} is not one of its rows)") from None
             keep += len(raw)
-            rows += 1
-            if rows % k == 0:
-                group_end, last_source = keep, source
-    return rows // k, group_end, last_source
+            yield source, keep
+
+
+def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
+    """(whole input lines already in `output`, byte length of those rows).
+
+    Every complete group of k rows must repeat one input line, in input order; rows after
+    the last complete group (a kill mid-write) are to be dropped. ValueError otherwise."""
+    if not output.exists():
+        return 0, 0
+    done = keep = 0
+    lines = _lines(input_path)
+    group: list[str] = []
+    for source, end in _sources(output):
+        group.append(source)
+        if len(group) < k:
+            continue
+        expected = next(lines, None)
+        if expected is None or any(s != expected for s in group):
+            raise ValueError(f"{output} does not continue {input_path} with {k} rows per line "
+                             f"(line {done + 1} differs)")
+        done, keep, group = done + 1, end, []
+    return done, keep
 
 
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
@@ -78,13 +94,7 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
     if not output.parent.is_dir():
         raise ValueError(f"output folder not found: {output.parent}")
     total = count_lines(input_path)
-    done, keep, last = resume_point(output, k)
-    if done > total:
-        raise ValueError(f"{output} has more lines than {input_path} makes: not its output")
-    if done:
-        source = next(s for i, s in enumerate(_lines(input_path)) if i == done - 1)
-        if source != last:
-            raise ValueError(f"{output} does not continue {input_path} (line {done} differs)")
+    done, keep = resume_point(output, input_path, k)
     model = model if model is not None else load()
     budget = GREEDY if greedy else DEFAULT
     written = 0

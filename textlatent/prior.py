@@ -99,7 +99,8 @@ def load(path: str | Path) -> LatentPrior:
         path = path / PRIOR_FILE
     if not path.is_file():
         raise NoPriorError(f"this model has no latent prior ({path.name} not found in "
-                           f"{path.parent}); fit one with `textlatent sample --fit FILE`")
+                           f"{path.parent}); fit one with `textlatent index build --sentences FILE "
+                           f"--out {path.parent}`")
     try:
         with np.load(path, allow_pickle=False) as f:
             prior = LatentPrior(np.asarray(f["anchors"]), np.asarray(f["mean"], np.float32),

@@ -5,6 +5,8 @@
 - `sample`: valid words, distinct samples and the share that copy a training sentence.
 - `directions`: for each direction and strength, how often it moves held-out sentences the
   intended way, and how much of the source is kept (word overlap and BLEU).
+- `index`: how much of the exact top 5 a projected index keeps, and the shipped index's load
+  and search times.
 
 Every figure in MODEL_CARD.md about the transforms comes from one of these commands.
 """
@@ -131,9 +133,49 @@ def measure_directions(model, found: dict, strengths: Sequence[float],
     return out
 
 
+def measure_index(model, corpus: Path, bank: int = 30000, queries: int = 500,
+                  dims: Sequence[int] = (128, 192, 256), candidates: int = 64,
+                  seed: int = 0) -> dict:
+    """How much of the exact top 5 (among `bank` corpus latents) a projected index keeps in
+    its own top 5 and in its top `candidates` (the ones re-encoded), per projection size;
+    and the shipped index's load and search times."""
+    import time
+
+    from . import index as index_mod
+
+    texts = index_mod.sample_lines(corpus, bank + queries, seed)
+    z = index_mod.encode_all(model, texts)
+    q, z = z[-queries:], z[:-queries]
+    exact = np.argsort(-(q @ z.T), axis=1)[:, :5]
+    rows = []
+    for d in dims:
+        basis = index_mod.principal_basis(z, d)
+        s = (q @ basis.T) @ (z @ basis.T).astype(np.float16).astype(np.float32).T
+        top = np.argsort(-s, axis=1)[:, :5]
+        cand = np.argpartition(-s, candidates - 1, axis=1)[:, :candidates]
+        rows.append({"dims": d,
+                     "top5_in_top5": float(np.mean([len(set(e) & set(t)) / 5
+                                                    for e, t in zip(exact, top)])),
+                     f"top5_in_top{candidates}": float(np.mean([len(set(e) & set(c)) / 5
+                                                                for e, c in zip(exact, cand)]))})
+    t0 = time.perf_counter()
+    shipped = index_mod.load(builtin_model_path())
+    t1 = time.perf_counter()
+    shipped.search(q[:1], 5)
+    t2 = time.perf_counter()
+    shipped.search(q[1:2], 5)
+    t3 = time.perf_counter()
+    shipped.search(q[2:3], 5, model=model)
+    t4 = time.perf_counter()
+    return {"bank": len(z), "queries": len(q), "rows": rows,
+            "shipped": {"sentences": len(shipped), "load_s": t1 - t0,
+                        "first_search_s": t2 - t1, "search_s": t3 - t2,
+                        "search_with_rerank_s": t4 - t3}}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m textlatent.transform_eval")
-    p.add_argument("mode", choices=["vary", "sample", "directions"])
+    p.add_argument("mode", choices=["vary", "sample", "directions", "index"])
     p.add_argument("--model", default=None, help="model folder (default: builtin)")
     p.add_argument("--sentences", type=int, default=50, help="held-out sentences used")
     p.add_argument("--radii", default="0.3,0.4,0.5,0.6,0.7,0.8,0.9")
@@ -166,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         settings += [("gaussian", float(t)) for t in args.temperatures.split(",")]
         out = measure_sample(model, prior_mod.load(folder), args.count, settings, corpus,
                              args.seed, args.decode)
+    elif args.mode == "index":
+        if not args.corpus:
+            p.error("index needs --corpus")
+        out = measure_index(model, Path(args.corpus), seed=args.seed)
     else:
         from . import directions
 
