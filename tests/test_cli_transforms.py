@@ -350,3 +350,10 @@ def test_augment_refuses_an_output_made_with_another_k(capsys, mdir, tmp_path):
                            "--no-progress", "--model", mdir, *GREEDY)
     assert_clean_error(code, err, "does not continue")
     assert out.read_bytes() == before
+
+
+@pytest.mark.parametrize("argv", [["sample"], ["neighbors", "a cat"], ["vary", "a cat"],
+                                  ["edit", "a cat", "--direction", "question"]])
+def test_a_missing_model_folder_is_named(capsys, tmp_path, argv):
+    code, _, err = run_cli(capsys, *argv, "--model", str(tmp_path / "nope"))
+    assert_clean_error(code, err, "model folder not found")

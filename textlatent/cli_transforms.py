@@ -159,8 +159,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     spec = transforms.get("sample")
     params = spec.check_params({"n": args.n, "seed": args.seed, "method": args.method,
                                 "radius": args.radius, "temperature": args.temperature})
-    prior = prior_mod.load(model_dir(args))
     model = _load(args)
+    prior = prior_mod.load(model_dir(args))
     if prior.dim != model.dim:
         raise CliError(f"the latent prior has {prior.dim} dimensions, the model {model.dim}")
     z = spec.latents({"prior": prior}, params)
@@ -290,8 +290,10 @@ def cmd_neighbors(args: argparse.Namespace) -> int:
     from . import index as index_mod
 
     (text,) = _clean([args.text])
-    idx = index_mod.load(Path(args.index) if args.index else model_dir(args))
+    if args.index:
+        _existing_file(args.index, "index file")
     model = _load(args)
+    idx = index_mod.load(Path(args.index) if args.index else model_dir(args))
     if idx.model and idx.model != model.name:
         raise CliError(f"the index was built with model {idx.model!r}, not {model.name!r}")
     if not 1 <= args.k <= len(idx):
