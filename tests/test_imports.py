@@ -33,15 +33,26 @@ def test_library_import_is_light():
                       "transformers": False}
 
 
+def test_transform_modules_are_pure_numpy():
+    loaded = loaded_after("import textlatent.transforms, textlatent.directions, "
+                          "textlatent.prior, textlatent.index, textlatent.augment, "
+                          "textlatent.cli_transforms, textlatent.transform_eval, "
+                          "textlatent.fidelity")
+    assert loaded == {"torch": False, "textual": False, "sacrebleu": False}
+
+
 def test_help_and_version_do_not_import_torch():
     code = (
         "import contextlib, io\n"
         "from textlatent.cli import main\n"
         "names = ['encode', 'decode', 'reconstruct', 'blend', 'eval', 'bench',\n"
-        "         'train-tokenizer', 'train', 'tui']\n"
+        "         'train-tokenizer', 'train', 'tui', 'vary', 'sample', 'arithmetic',\n"
+        "         'edit', 'neighbors', 'augment']\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    codes = [main(['--help']), main(['--version']), main(['corpus', 'build', '-h'])]\n"
         "    codes += [main([n, '--help']) for n in names]\n"
+        "    codes += [main(['direction', c, '--help']) for c in ('build', 'list')]\n"
+        "    codes += [main(['index', 'build', '--help'])]\n"
         "assert codes == [0] * len(codes), codes\n"
     )
     loaded = loaded_after(code)

@@ -552,6 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_train_tokenizer)
 
     _train_parser(sub)
+    from .cli_transforms import add_commands
+
+    add_commands(sub)
 
     p = sub.add_parser("tui", help="start the terminal app (the default)")
     p.add_argument("--model", metavar="DIR", help="model folder (default: the builtin model)")

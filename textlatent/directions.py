@@ -1,0 +1,155 @@
+"""Attribute directions: the mean latent difference between two sentence sets, as named files.
+
+A direction is saved as `NAME.npz` (no pickles): `vector` (D,) float32, `description`,
+`default_strength`, `model` and `n_pos` / `n_neg`. Shipped directions live in the model
+folder's `directions/`; user-built ones in the user data folder
+(`$TEXTLATENT_DATA_DIR`, else platformdirs' user data folder for textlatent), under
+`directions/<model name>/`. A user direction with a shipped one's name hides it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .latent import normalize
+
+DATA_ENV = "TEXTLATENT_DATA_DIR"
+DIRECTIONS = "directions"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A named latent direction and how strongly to apply it by default."""
+
+    name: str
+    vector: np.ndarray = field(repr=False)
+    description: str = ""
+    default_strength: float = 1.0
+    model: str = ""
+    n_pos: int = 0
+    n_neg: int = 0
+    source: str = ""
+    """"model" (shipped beside the model) or "user"; empty when not loaded from a file."""
+
+    def apply(self, z: np.ndarray, strength: float | None = None) -> np.ndarray:
+        """normalize(z + strength * vector) for one latent (D,) or rows (n, D)."""
+        k = self.default_strength if strength is None else float(strength)
+        z = np.asarray(z, np.float64)
+        if z.shape[-1] != self.vector.shape[0]:
+            raise ValueError(f"direction {self.name!r} has {self.vector.shape[0]} dimensions, "
+                             f"the latent {z.shape[-1]}")
+        return normalize(normalize(z) + k * self.vector.astype(np.float64))
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description": self.description,
+                "default_strength": self.default_strength, "source": self.source,
+                "n_pos": self.n_pos, "n_neg": self.n_neg}
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ValueError(f"a direction name is 1-64 letters, digits, '-' or '_', starting with "
+                         f"a letter or digit; got {name!r}")
+    return name
+
+
+def build(name: str, pos: np.ndarray, neg: np.ndarray, description: str = "",
+          default_strength: float = 1.0, model: str = "") -> Direction:
+    """Direction = mean(pos latents) - mean(neg latents)."""
+    check_name(name)
+    pos, neg = np.atleast_2d(pos).astype(np.float64), np.atleast_2d(neg).astype(np.float64)
+    if len(pos) == 0 or len(neg) == 0:
+        raise ValueError("a direction needs at least one positive and one negative sentence")
+    if pos.shape[1] != neg.shape[1]:
+        raise ValueError("positive and negative latents differ in size")
+    vector = pos.mean(0) - neg.mean(0)
+    if not np.isfinite(vector).all() or np.linalg.norm(vector) < 1e-6:
+        raise ValueError("the two sets have the same mean latent: no direction between them")
+    return Direction(name, vector.astype(np.float32), description, float(default_strength),
+                     model, len(pos), len(neg))
+
+
+def save(direction: Direction, folder: str | Path) -> Path:
+    """Write `folder/NAME.npz` atomically; returns its path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{check_name(direction.name)}.npz"
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, vector=direction.vector.astype(np.float32),
+                     description=np.array(direction.description),
+                     default_strength=np.float64(direction.default_strength),
+                     model=np.array(direction.model), n_pos=np.int64(direction.n_pos),
+                     n_neg=np.int64(direction.n_neg))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def load(path: str | Path, source: str = "") -> Direction:
+    """Read a direction file; ValueError if it is not one."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            vector = np.asarray(f["vector"], np.float32)
+            d = Direction(path.stem, vector, str(f["description"]),
+                          float(f["default_strength"]), str(f["model"]), int(f["n_pos"]),
+                          int(f["n_neg"]), source)
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise ValueError(f"{path} is not a direction file: {exc}") from None
+    if vector.ndim != 1 or not np.isfinite(vector).all():
+        raise ValueError(f"{path} is not a direction file: bad vector")
+    return d
+
+
+def user_folder(model_name: str) -> Path:
+    """Where user-built directions for `model_name` are saved."""
+    base = os.environ.get(DATA_ENV)
+    if not base:
+        from platformdirs import user_data_dir
+
+        base = user_data_dir("textlatent")
+    return Path(base) / DIRECTIONS / check_folder_name(model_name)
+
+
+def check_folder_name(model_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", model_name) or "model"
+
+
+def model_folder(model_dir: str | Path | None) -> Path | None:
+    """The shipped directions folder of a model folder (None for a model without a folder)."""
+    return None if model_dir is None else Path(model_dir) / DIRECTIONS
+
+
+def available(model_dir: str | Path | None, model_name: str) -> dict[str, Direction]:
+    """Every direction for the model, by name: shipped ones, then user ones over them."""
+    found: dict[str, Direction] = {}
+    for source, folder in (("model", model_folder(model_dir)), ("user", user_folder(model_name))):
+        if folder is None or not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.npz")):
+            if _NAME.fullmatch(path.stem):
+                found[path.stem] = load(path, source)
+    return found
+
+
+def find(name: str, model_dir: str | Path | None, model_name: str) -> Direction:
+    """The direction called `name`; ValueError names the ones there are."""
+    check_name(name)
+    found = available(model_dir, model_name)
+    if name not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise ValueError(f"no direction named {name!r} for model {model_name!r} "
+                         f"(available: {known})")
+    return found[name]
