@@ -357,3 +357,11 @@ def test_augment_refuses_an_output_made_with_another_k(capsys, mdir, tmp_path):
 def test_a_missing_model_folder_is_named(capsys, tmp_path, argv):
     code, _, err = run_cli(capsys, *argv, "--model", str(tmp_path / "nope"))
     assert_clean_error(code, err, "model folder not found")
+
+
+def test_fidelity_of_a_text_encode_calls_empty_is_zero(tiny_model):
+    from textlatent.fidelity import fidelity
+
+    z = tiny_model.encode(["a cat", "a dog"])
+    got = fidelity(tiny_model, z, ["\u200b\u0007 ", "a dog"])  # format + control + space
+    assert got[0] == 0.0 and got[1] == pytest.approx(1.0, abs=1e-5)
