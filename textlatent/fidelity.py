@@ -184,8 +184,9 @@ def _blank(text: str) -> bool:
 
 
 def _reencode(model, z: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(re-encodings, cosines to z) of texts; a blank text stays at z with fidelity 0."""
-    back = z.copy()
+    """(re-encodings, cosines to z) of texts; a blank text has fidelity 0 and re-encodes to
+    the zero vector (so a correction round moves its query towards z)."""
+    back = np.zeros_like(z)
     fids = np.zeros(len(texts), np.float64)
     keep = [i for i, t in enumerate(texts) if not _blank(t)]
     if keep:
