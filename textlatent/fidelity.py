@@ -32,7 +32,7 @@ VERIFIED_AT = 0.9999
 class Budget:
     """How much work a decode may spend on rows that do not verify greedily."""
 
-    rounds: int = 6
+    rounds: int = 3
     """Latent-correction rounds after the greedy decode."""
     step: float = 0.4
     """How far each round moves the query along z - ẑ (1 = the whole difference)."""
