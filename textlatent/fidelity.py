@@ -32,7 +32,7 @@ VERIFIED_AT = 0.9999
 class Budget:
     """How much work a decode may spend on rows that do not verify greedily."""
 
-    rounds: int = 6
+    rounds: int = 3
     """Latent-correction rounds after the greedy decode."""
     step: float = 0.4
     """How far each round moves the query along z - ẑ (1 = the whole difference)."""
@@ -184,8 +184,9 @@ def _blank(text: str) -> bool:
 
 
 def _reencode(model, z: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(re-encodings, cosines to z) of texts; a blank text stays at z with fidelity 0."""
-    back = z.copy()
+    """(re-encodings, cosines to z) of texts; a blank text has fidelity 0 and re-encodes to
+    the zero vector (so a correction round moves its query towards z)."""
+    back = np.zeros_like(z)
     fids = np.zeros(len(texts), np.float64)
     keep = [i for i, t in enumerate(texts) if not _blank(t)]
     if keep:
