@@ -38,7 +38,8 @@ def test_transform_modules_are_pure_numpy():
                           "textlatent.prior, textlatent.index, textlatent.augment, "
                           "textlatent.cli_transforms, textlatent.transform_eval, "
                           "textlatent.fidelity")
-    assert loaded == {"torch": False, "textual": False, "sacrebleu": False}
+    assert loaded == {"torch": False, "textual": False, "sacrebleu": False,
+                      "transformers": False}
 
 
 def test_help_and_version_do_not_import_torch():
