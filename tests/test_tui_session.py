@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from textlatent.latent import blend_path
-from tui.actions import ACTIONS, bindings, keys_table, palette_actions
+from tui.actions import ACTIONS, SCOPES, bindings, keys_table, palette_actions
 from tui.session import Session, byte_share, printable
 from tui.widgets.blend_slider import tick_row
 
@@ -52,14 +52,14 @@ def test_path_follows_ends_and_params():
     assert session.path is None and session.waiting_for == "ends"
     session.set_end("a", a.id)
     session.set_end("b", b.id)
-    np.testing.assert_allclose(session.path, blend_path(a.latent, b.latent, 9, "slerp"))
+    np.testing.assert_allclose(session.path, blend_path(a.latent, b.latent, 9, "slerp"), atol=1e-6)
     key = session.path_key
     assert not session.set_path_texts(("stale",), ["x"] * 9)
     assert session.set_path_texts(key, [f"t{i}" for i in range(9)])
     assert session.current_text == "t4"
     session.toggle_method()
     assert session.path_key != key and session.path_texts is None
-    np.testing.assert_allclose(session.path, blend_path(a.latent, b.latent, 9, "lerp"))
+    np.testing.assert_allclose(session.path, blend_path(a.latent, b.latent, 9, "lerp"), atol=1e-6)
     assert [r.label for r in session.rows()][::8] == ["A 0.00", "B 1.00"]
 
 
@@ -141,7 +141,7 @@ def test_slider_axis_labels_never_touch(index, gap):
 
 
 def test_action_table_feeds_bindings_palette_and_readme():
-    keys = {k for scope in ("app", "screen", "list", "slider", "input")
+    keys = {k for scope in SCOPES
             for b in bindings(scope) for k in b.key.split(",")}
     for act in ACTIONS:
         for key in filter(None, act.keys.split(",")):

@@ -334,7 +334,7 @@ class MainScreen(Screen[None]):
         self.transform_stage.form.focus()
 
     def action_focus_decoding(self) -> None:
-        self.decode_stage.form.focus()
+        self.decode_stage.open_form()
 
     def action_reseed(self) -> None:
         session = self.session

@@ -66,6 +66,19 @@ class DecodeStage(Stage):
         "decode-path--pending",
     }
 
+    def __init__(self, title: str | None = None, blurb: str = "", *,
+                 id: str | None = None) -> None:
+        super().__init__(title, blurb, id=id)
+        self._title = str(self.border_title)
+
+    def open_form(self) -> None:
+        """Show the decoding choices (hidden on short screens until asked for) and focus them."""
+        self.form.add_class("-open")
+        self.form.focus()
+
+    def on_descendant_blur(self) -> None:
+        self.form.remove_class("-open")
+
     def compose(self) -> ComposeResult:
         yield ParamForm(id="decode-form")
         yield Static("", id="decoded-caption", classes="caption")
@@ -109,10 +122,13 @@ class DecodeStage(Stage):
         if session.path is None:
             widget.update("")
             return
+        short = self.screen.has_class("-short")
         if session.extras.index is None:
-            widget.update(Text(session.extras.notes.get("index", ""), no_wrap=True,
-                               overflow="ellipsis"))
+            note = "" if short else session.extras.notes.get("index", "")
+            widget.update(Text(note, no_wrap=True, overflow="ellipsis"))
+            widget.display = bool(note)
             return
+        widget.display = True
         if key != self.neighbors_key(session):
             widget.update(Text("nearest real sentences: looking…", no_wrap=True))
             return
@@ -120,9 +136,12 @@ class DecodeStage(Stage):
             widget.update(Text(note or "", no_wrap=True, overflow="ellipsis"))
             return
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("nearest real sentences")
-        for sentence, cos in found[:3]:
-            text.append(f"\n {cos:.2f} {printable(sentence)}")
+        if short:  # one line: the nearest
+            text.append(f"nearest real: {found[0][1]:.2f} {printable(found[0][0])}")
+        else:
+            text.append("nearest real sentences")
+            for sentence, cos in found[:3]:
+                text.append(f"\n {cos:.2f} {printable(sentence)}")
         widget.update(text)
 
     def on_resize(self) -> None:
@@ -137,6 +156,7 @@ class DecodeStage(Stage):
         path = self.query_one("#decode-path", Static)
         self._text = session.current_text
         self.form.show(decoding_fields(session))
+        self.border_title = f"{self._title} · {describe(session.decoding)}"
         self._show_neighbors(session)
         if session.path is None:
             self._text = None
@@ -149,10 +169,11 @@ class DecodeStage(Stage):
         if session.transform == "blend":
             where = f"at t = {session.t:.3f} ({session.method})"
         else:
-            where = f"of {session.spec.title.lower()} row {session.current_label()}"
+            where = f"row {session.current_label()}"
         mark = fidelity_mark(session.current_fidelity)
         caption.update(Text(f"decode(z) {where} · {how}" + (f" · fidelity {mark}" if mark
-                                                              else ""), style="dim"))
+                                                              else ""), style="dim",
+                            no_wrap=True, overflow="ellipsis"))
         decoded.set_class(self._text is None, "-empty")
         decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
         path.update(self._path_renderable(session))

@@ -59,6 +59,7 @@ class TransformStage(Stage):
         super().__init__(title, blurb, id=id)
         self._steps = steps
         self._index = index
+        self._title = str(self.border_title)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="transform-modes", classes="caption")
@@ -83,6 +84,7 @@ class TransformStage(Stage):
     def show_session(self, session: Session) -> None:
         """Draw the modes, the inputs, the settings and the current latent."""
         self.query_one("#transform-modes", Static).update(mode_bar(session))
+        self.border_title = f"{self._title}: {session.spec.title}"
         self.query_one("#transform-ends", Static).update(controls.inputs(session))
         blend = session.transform == "blend"
         self.slider.display = blend
