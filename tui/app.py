@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from .actions import bindings, help_markdown, palette_actions
 from .config import config_dir, load_settings, save_settings
 from .messages import (
+    _WARNINGS_LOCK,
     DecodeFailed,
     Encoded,
     ExtrasLoaded,
@@ -179,8 +180,11 @@ class TextLatentApp(App[int]):
             if worker.is_cancelled:
                 return
             try:
-                texts, fidelity = decode_rows(self.model, path, dict(key[-1]),
-                                              path=key[0] == "blend")
+                # scoring re-encodes; a truncation warning from it must not reach an encode
+                # that is recording its own (messages.encode_one)
+                with _WARNINGS_LOCK:
+                    texts, fidelity = decode_rows(self.model, path, dict(key[-1]),
+                                                  path=key[0] == "blend")
             except Exception as exc:  # shown as a notification
                 self.post_message(DecodeFailed(key, str(exc)))
                 return
@@ -198,7 +202,8 @@ class TextLatentApp(App[int]):
             if worker.is_cancelled:
                 return
             try:
-                found = index.search(z, k=min(k, len(index)), model=self.model)[0]
+                with _WARNINGS_LOCK:
+                    found = index.search(z, k=min(k, len(index)), model=self.model)[0]
             except Exception as exc:  # shown in the Decode stage
                 self.post_message(NeighborsFound(key, None, f"no neighbours: {exc}"))
                 return
