@@ -238,7 +238,6 @@ def test_arithmetic_terms_weights_and_cancelling_out():
 
 def test_edit_and_sample_use_the_model_folders_extras():
     from textlatent import directions, prior
-
     from tui.session import Extras
 
     session = Session()
@@ -290,7 +289,6 @@ def test_blend_steps_are_a_param():
 
 def test_form_steps_stay_in_range_and_cycle_choices():
     from textlatent import transforms
-
     from tui.params import Field, step_value
 
     radius = transforms.get("vary").param("radius")
