@@ -95,7 +95,7 @@ class TransformStage(Stage):
             if self.slider.index != session.t_index:
                 with self.slider.prevent(BlendSlider.Changed):
                     self.slider.index = session.t_index
-        self.form.show(controls.fields(session), "no settings")
+        self.form.show(controls.fields(session), "no settings", owner=session.transform)
         z = session.current_latent
         if blend:
             figures = self._blend_figures(session)

@@ -43,10 +43,15 @@ class ParamForm(Widget, can_focus=True):
         self.fields: list[Field] = []
         self.chosen = 0
         self.empty = empty
+        self._owner = ""
 
-    def show(self, fields: list[Field], empty: str | None = None) -> None:
-        """Draw these fields (keeping the chosen one by key where it still exists)."""
-        key = self.fields[self.chosen].key if self.fields else None
+    def show(self, fields: list[Field], empty: str | None = None, owner: str = "") -> None:
+        """Draw these fields, keeping the chosen one by key; a new `owner` (another
+        transform) starts at the first field."""
+        key = self.fields[self.chosen].key if self.fields and owner == self._owner else None
+        if owner != self._owner:
+            self.chosen = 0
+        self._owner = owner
         self.fields = list(fields)
         keys = [f.key for f in self.fields]
         self.chosen = keys.index(key) if key in keys else min(self.chosen, max(len(keys) - 1, 0))
