@@ -87,6 +87,7 @@ class TransformStage(Stage):
         self.border_title = f"{self._title}: {session.spec.title}"
         self.query_one("#transform-ends", Static).update(controls.inputs(session))
         blend = session.transform == "blend"
+        self.set_class(blend, "-blend")
         self.slider.display = blend
         if blend:
             if self.slider.steps != session.steps:
@@ -95,7 +96,9 @@ class TransformStage(Stage):
             if self.slider.index != session.t_index:
                 with self.slider.prevent(BlendSlider.Changed):
                     self.slider.index = session.t_index
-        self.form.show(controls.fields(session), "no settings", owner=session.transform)
+        self.form.show(controls.fields(session), controls.NO_FIELDS.get(session.transform,
+                                                                        "no settings"),
+                       owner=session.transform)
         z = session.current_latent
         if blend:
             figures = self._blend_figures(session)

@@ -106,6 +106,8 @@ INPUTS: dict[str, Callable[[Session], Text]] = {
     "blend": blend_inputs, "vary": vary_inputs, "sample": sample_inputs,
     "arithmetic": arithmetic_inputs, "edit": edit_inputs,
 }
+NO_FIELDS = {"arithmetic": "weights: + / − again in the list · x clears the terms"}
+"""What a form without fields says instead."""
 FIELDS: dict[str, Callable[[Session], list[Field]]] = {
     "sample": sample_fields, "edit": edit_fields,
 }
