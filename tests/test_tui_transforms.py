@@ -307,3 +307,25 @@ async def test_shipped_model_every_mode(builtin_model):
         assert session.path_texts == ["the cat sat on the mat"]
         assert session.path_fidelity[0] >= 0.9999
         assert "✓" in rendered(app.query_one("#decode-path").content)
+
+
+@run_async
+async def test_copy_and_export_carry_the_current_transform(tiny_model, tmp_path):
+    import json
+
+    app = TextLatentApp(model=tiny_model)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        app.main.action_mode("vary")
+        await settle(pilot)
+        app.main.transform_stage.form.focus()  # not the list: `c` copies the current row
+        await pilot.press("escape")
+        app.main.action_copy_latent()
+        data = json.loads(app.clipboard)
+        assert data["kind"] == "vary" and data["row"] == "v1"
+        assert data["text"] == app.session.current_text and len(data["latent"]) == 16
+        path = app.export_session(tmp_path / "s.json")
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        assert saved["transform"]["name"] == "vary"
+        assert saved["transform"]["texts"] == app.session.path_texts
+        assert saved["transform"]["labels"] == [f"v{i}" for i in range(1, 9)]
