@@ -143,7 +143,8 @@ async def test_variations_form_seed_and_adding_a_decoded_text(tiny_model):
         assert len(session.path_fidelity) == 9
         assert [r.label for r in session.rows()] == [f"v{i}" for i in range(1, 10)]
         assert "v9" in rendered(app.query_one("#decode-path").content)
-        await pilot.press("escape")
+        await pilot.press("escape")  # leaves the form for the sentence list
+        assert app.focused is app.main.input_stage.sentences
         await pilot.press("r")  # a new seed, new variations; back to seed 0: the same ones
         await settle(pilot)
         assert session.params["seed"] == 1
@@ -319,7 +320,7 @@ async def test_copy_and_export_carry_the_current_transform(tiny_model, tmp_path)
         app.main.action_mode("vary")
         await settle(pilot)
         app.main.transform_stage.form.focus()  # not the list: `c` copies the current row
-        await pilot.press("escape")
+        await pilot.pause()
         app.main.action_copy_latent()
         data = json.loads(app.clipboard)
         assert data["kind"] == "vary" and data["row"] == "v1"

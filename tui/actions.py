@@ -138,6 +138,8 @@ ACTIONS: tuple[Action, ...] = (
            key_display="↑", doc_keys="↑ / +"),
     Action("down,minus", "step(-1)", "Down", "Step the field's value down", "form",
            key_display="↓", doc_keys="↓ / -"),
+    Action("escape", "leave", "Leave", "Leave the form (the main screen's keys work again)",
+           "form", doc_keys="Esc"),
 )
 
 

@@ -70,6 +70,10 @@ class ParamForm(Widget, can_focus=True):
             self.tooltip = self.field.help
             self.refresh()
 
+    def action_leave(self) -> None:
+        """Esc: give the keys back to the screen (the sentence list takes the focus)."""
+        self.screen.focus_next("#sentences")
+
     def action_step(self, delta: int) -> None:
         if self.field is not None:
             self.post_message(self.Stepped(self, self.field, delta))
