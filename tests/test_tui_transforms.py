@@ -282,8 +282,7 @@ async def test_shipped_model_every_mode(builtin_model):
         assert {"question", "negation", "past"} <= set(extras.directions)
         # blend: the ends come back, the neighbours of the middle are real sentences
         assert session.path_texts[0] == "the cat sat on the mat"
-        neighbors = str(app.query_one("#decode-neighbors").render())
-        assert "nearest real sentences" in neighbors
+        assert "nearest real sentences" in await neighbors_shown(pilot)
         app.main.input_stage.sentences.focus()
         app.main.input_stage.sentences.highlighted = 0
         await pilot.press("t")  # variations at the default radius: some differ, all words
@@ -330,3 +329,55 @@ async def test_copy_and_export_carry_the_current_transform(tiny_model, tmp_path)
         assert saved["transform"]["name"] == "vary"
         assert saved["transform"]["texts"] == app.session.path_texts
         assert saved["transform"]["labels"] == [f"v{i}" for i in range(1, 9)]
+
+
+async def neighbors_shown(pilot) -> str:
+    """Wait until the current point's nearest sentences are drawn (they follow a short rest)."""
+    app = pilot.app
+    stage = app.main.decode_stage
+    for _ in range(100):
+        await settle(pilot)
+        if stage._neighbors[0] is not None and \
+                stage._neighbors[0] == stage.neighbors_key(app.session):
+            return str(app.query_one("#decode-neighbors").render())
+        await pilot.pause(0.05)
+    raise AssertionError("the nearest sentences never came")
+
+
+@pytest.fixture
+def tiny_folder_with_extras(tiny_model_dir, tiny_model, tmp_path):
+    """A copy of the tiny model's folder with what `textlatent index build` writes into it."""
+    import shutil
+
+    from textlatent import index, prior
+
+    folder = tmp_path / "tiny-with-extras"
+    shutil.copytree(tiny_model_dir, folder)
+    texts = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm",
+             "she reads a book", "we walked home", "it rained all day", "he drinks tea"]
+    latents = tiny_model.encode(texts)
+    index.save(index.build(texts, latents, None, tiny_model.name), folder)
+    prior.save(prior.fit(latents, anchors=8, model=tiny_model.name), folder)
+    return folder, texts
+
+
+@run_async
+async def test_a_model_folder_with_an_index_and_a_prior(tiny_folder_with_extras, tiny_model):
+    folder, texts = tiny_folder_with_extras
+    app = TextLatentApp(model_path=folder)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(pilot)
+        session = app.session
+        assert session.extras.index is not None and session.extras.prior is not None
+        shown = await neighbors_shown(pilot)
+        found = session.extras.index.search(session.current_latent, k=3)[0]
+        assert "nearest real sentences" in shown
+        for n in found:
+            assert f"{n.cos:.2f} {n.text}" in shown
+        app.main.action_mode("sample")  # the tiny model's own prior: samples, same seed
+        await settle(pilot)
+        z = transforms.get("sample").latents({"prior": session.extras.prior}, {"seed": 0})
+        assert session.path_texts == tiny_model.decode(z)
+        await pilot.press("right")
+        shown = await neighbors_shown(pilot)
+        assert session.extras.index.search(session.current_latent, k=1)[0][0].text in shown

@@ -18,6 +18,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from ..actions import bindings
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 SLIDE_MIN_WIDTH = 120  # narrower terminals hide the slide until `s` shows it
 CONFIRM_SECONDS = 4.0  # a destructive key pressed twice within this counts as confirmed
+NEIGHBORS_DELAY = 0.25  # seconds on one point before its nearest sentences are looked up
 
 
 class MainScreen(Screen[None]):
@@ -65,6 +67,7 @@ class MainScreen(Screen[None]):
         self._pair_index = 0
         self._slide_pref: bool | None = None
         self._armed: dict[str, float] = {}
+        self._neighbors_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -126,9 +129,19 @@ class MainScreen(Screen[None]):
             self.app.decode_path(key, path.copy())
 
     def watch_neighbors_key(self, key: tuple | None) -> None:
-        """A new current point: look up its nearest real sentences (in a worker)."""
+        """A new current point: look up its nearest real sentences (in a worker) once the
+        learner rests on it, so a held-down key moves the text without waiting for them."""
+        if self._neighbors_timer is not None:
+            self._neighbors_timer.stop()
+            self._neighbors_timer = None
+        if key is not None:
+            self._neighbors_timer = self.set_timer(NEIGHBORS_DELAY,
+                                                   lambda: self._look_up_neighbors(key))
+
+    def _look_up_neighbors(self, key: tuple) -> None:
+        self._neighbors_timer = None
         z = self.session.current_latent
-        if key is not None and z is not None:
+        if key == self.neighbors_key and z is not None:
             self.app.find_neighbors(key, z.copy())
 
     def show_neighbors(self, key: tuple, found: list[tuple[str, float]] | None,

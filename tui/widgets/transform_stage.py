@@ -87,8 +87,9 @@ class TransformStage(Stage):
         self.border_title = f"{self._title}: {session.spec.title}"
         self.query_one("#transform-ends", Static).update(controls.inputs(session))
         blend = session.transform == "blend"
-        self.set_class(blend, "-blend")
-        self.slider.display = blend
+        if self.has_class("-blend") != blend:
+            self.set_class(blend, "-blend")
+            self.slider.display = blend
         if blend:
             if self.slider.steps != session.steps:
                 self.slider.steps = session.steps

@@ -48,11 +48,14 @@ class ParamForm(Widget, can_focus=True):
     def show(self, fields: list[Field], empty: str | None = None, owner: str = "") -> None:
         """Draw these fields, keeping the chosen one by key; a new `owner` (another
         transform) starts at the first field."""
+        fields = list(fields)
+        if fields == self.fields and owner == self._owner and empty in (None, self.empty):
+            return  # nothing new to draw: no relayout on every session change
         key = self.fields[self.chosen].key if self.fields and owner == self._owner else None
         if owner != self._owner:
             self.chosen = 0
         self._owner = owner
-        self.fields = list(fields)
+        self.fields = fields
         keys = [f.key for f in self.fields]
         self.chosen = keys.index(key) if key in keys else min(self.chosen, max(len(keys) - 1, 0))
         if empty is not None:
