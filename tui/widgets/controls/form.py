@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
@@ -71,7 +72,7 @@ class ParamForm(Widget, can_focus=True):
         if self.fields:
             self.chosen = (self.chosen + delta) % len(self.fields)
             self.tooltip = self.field.help
-            self.refresh()
+            self.refresh(layout=True)  # the marks may move a field to another line
 
     def action_leave(self) -> None:
         """Esc: give the keys back to the screen (the sentence list takes the focus)."""
@@ -81,17 +82,52 @@ class ParamForm(Widget, can_focus=True):
         if self.field is not None:
             self.post_message(self.Stepped(self, self.field, delta))
 
+    def _cells(self) -> list[tuple[str, str]]:
+        """(title, value) of each field as drawn."""
+        out = []
+        for i, f in enumerate(self.fields):
+            value = f.shown()
+            out.append((f.title, f"‹{value}›" if self.has_focus and i == self.chosen else value))
+        return out
+
+    def _rows(self, width: int) -> list[list[int]]:
+        """Fields per line: a field moves to the next line whole, never split."""
+        rows: list[list[int]] = [[]]
+        used = 0
+        for i, (title, value) in enumerate(self._cells()):
+            size = len(title) + 1 + len(value)
+            gap = 2 if rows[-1] else 0
+            if rows[-1] and used + gap + size > width:
+                rows.append([])
+                used, gap = 0, 0
+            rows[-1].append(i)
+            used += gap + size
+        return rows
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self._rows(width))) if self.fields else 1
+
+    def on_focus(self) -> None:
+        self.refresh(layout=True)
+
+    def on_blur(self) -> None:
+        self.refresh(layout=True)
+
     def render(self) -> Text:
         if not self.fields:
             return Text(self.empty, style="dim")
-        title = self.get_component_rich_style("param-form--title")
+        title_style = self.get_component_rich_style("param-form--title")
         chosen = self.get_component_rich_style("param-form--chosen")
-        text = Text()
-        for i, f in enumerate(self.fields):
-            if i:
-                text.append("  ")
-            mark = self.has_focus and i == self.chosen
-            text.append(f"{f.title} ", title)
-            value = f.shown()
-            text.append(f"‹{value}›" if mark else value, chosen if mark else "bold")
+        cells = self._cells()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for r, row in enumerate(self._rows(self.size.width or 1 << 20)):
+            if r:
+                text.append("\n")
+            for k, i in enumerate(row):
+                title, value = cells[i]
+                if k:
+                    text.append("  ")
+                text.append(f"{title} ", title_style)
+                mark = self.has_focus and i == self.chosen
+                text.append(value, chosen if mark else "bold")
         return text
