@@ -224,7 +224,11 @@ def test_arithmetic_terms_weights_and_cancelling_out():
     want = a.latent - b.latent + 2 * c.latent
     np.testing.assert_allclose(session.path[0], want / np.linalg.norm(want), atol=1e-6)
     assert session.expression() == "+1·one −1·two +2·three"
-    session.add_term(c.id, -2)  # weight 0 drops the term
+    session.set_term_weight(2, 0.5)
+    assert session.terms[2] == (c.id, 0.5)
+    with pytest.raises(ValueError, match="between -10 and 10"):
+        session.set_term_weight(2, 11)
+    session.add_term(c.id, -0.5)  # weight 0 drops the term
     assert [i for i, _ in session.terms] == [a.id, b.id]
     session.remove(b.id)  # a removed sentence leaves the terms
     assert [i for i, _ in session.terms] == [a.id]

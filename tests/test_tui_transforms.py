@@ -190,7 +190,11 @@ async def test_arithmetic_from_plus_and_minus_in_the_list(tiny_model):
         await pilot.press("minus")
         await settle(pilot)
         assert session.terms[1][1] == -2.0
-        await pilot.press("x")
+        await pilot.press("o", "right", "up", "up")  # t2's weight in the form: −2 -> −1.5
+        await settle(pilot)
+        assert [w for _, w in session.terms] == [1.0, -1.5, 1.0]
+        assert session.path_texts == tiny_model.decode(normalize(za - 1.5 * zb + zc)[None])
+        await pilot.press("escape", "x")
         await settle(pilot)
         assert session.terms == [] and "+ or −" in caption(app)
 

@@ -26,6 +26,8 @@ from .decoding import DECODE_PARAMS, decode_defaults
 METHODS = ("slerp", "lerp")
 TRANSFORMS: tuple[str, ...] = tuple(registry.names())  # the Transform stage's modes
 EDITABLE_KINDS = (int, float, str)  # parameters the forms can step through (not tuples)
+TERM_WEIGHT = registry.Param("weight", "Weight", float, 1.0, -10.0, 10.0,
+                             help="this term's weight in the sum (0 drops the term)")
 SESSION_FORMAT = "textlatent-session/1"
 UNDO_DEPTH = 1  # the last remove or clear; older states would hold their latents forever
 BYTE_SHARE_WARNING = 0.3  # this share of byte-fallback pieces or more: probably not English
@@ -425,6 +427,13 @@ class Session:
             self.terms = [*self.terms, (entry_id, total)]
         self.changed()
         return total
+
+    def set_term_weight(self, position: int, weight: float) -> None:
+        """Set the weight of arithmetic's term at `position`; 0 drops it."""
+        weight = TERM_WEIGHT.check(weight)
+        entry_id, old = self.terms[position]
+        if weight != old:
+            self.add_term(entry_id, round(weight - old, 6))
 
     def clear_terms(self) -> None:
         if self.terms:

@@ -224,6 +224,10 @@ class MainScreen(Screen[None]):
                 if self.session.cycle_direction(message.delta) is None:
                     self.app.notify(self.session.waiting_text(), severity="warning")
                 return
+            if field.key.startswith("term"):  # arithmetic's weights
+                self.session.set_term_weight(int(field.key[4:]),
+                                             step_value(field, message.delta))
+                return
             self.session.set_param(field.key, step_value(field, message.delta))
         except ValueError as exc:
             self.app.notify(str(exc), severity="warning", timeout=3)

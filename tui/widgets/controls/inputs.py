@@ -14,7 +14,7 @@ from rich.text import Text
 from textlatent.latent import cosine
 
 from ...params import Field
-from ...session import EDITABLE_KINDS, Session, printable
+from ...session import EDITABLE_KINDS, TERM_WEIGHT, Session, printable
 
 
 def _line(text: Text, head: str, body: str, dim: bool = False) -> None:
@@ -97,6 +97,12 @@ def edit_fields(session: Session) -> list[Field]:
     return out
 
 
+def arithmetic_fields(session: Session) -> list[Field]:
+    """One weight per term (t1, t2, …), in the order they were added."""
+    return [Field(f"term{i}", f"t{i + 1}", float(w), TERM_WEIGHT, help=TERM_WEIGHT.help)
+            for i, (_, w) in enumerate(session.terms)]
+
+
 def default_inputs(session: Session) -> Text:
     roles = ", ".join(r.title for r in session.spec.roles)
     return Text(f"inputs: {roles}", style="dim")
@@ -106,10 +112,10 @@ INPUTS: dict[str, Callable[[Session], Text]] = {
     "blend": blend_inputs, "vary": vary_inputs, "sample": sample_inputs,
     "arithmetic": arithmetic_inputs, "edit": edit_inputs,
 }
-NO_FIELDS = {"arithmetic": "weights: + / − again in the list · x clears the terms"}
+NO_FIELDS = {"arithmetic": "no terms yet: + / − on a sentence in the list"}
 """What a form without fields says instead."""
 FIELDS: dict[str, Callable[[Session], list[Field]]] = {
-    "sample": sample_fields, "edit": edit_fields,
+    "sample": sample_fields, "edit": edit_fields, "arithmetic": arithmetic_fields,
 }
 
 
