@@ -74,6 +74,8 @@ def one_torch_thread():
 
 @pytest.fixture
 def app_isolated(tmp_path, monkeypatch):
-    """App settings go to a temp config folder; exports and screenshots to a temp cwd."""
+    """App settings go to a temp config folder, user data (directions) to a temp data folder;
+    exports and screenshots to a temp cwd."""
     monkeypatch.setenv("TEXTLATENT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TEXTLATENT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)

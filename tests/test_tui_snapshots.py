@@ -85,3 +85,47 @@ def test_small_terminal(snap_compare, tiny_model):
     """80x24: the slide hides itself and the stages sit in two scrolling columns."""
     assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(80, 24),
                         run_before=settle)
+
+
+def test_variations(snap_compare, tiny_model):
+    """Variations of a typed sentence at 140x45: count 6, seed 0, the third row current."""
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(pilot)
+        await pilot.press("ctrl+l", "ctrl+l")
+        await pilot.press(*"the cat sat on the mat", "enter", "escape")
+        await settle(pilot)
+        await pilot.press("t", "o", "down", "down", "escape")  # variations, count 8 -> 6
+        app.main.input_stage.sentences.focus()
+        await pilot.press("right", "right")
+        await settle(pilot)
+        assert app.session.transform == "vary" and len(app.session.path_texts) == 6
+
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(140, 45),
+                        run_before=run_before)
+
+
+def test_edit(snap_compare, tiny_model, tmp_path, monkeypatch):
+    """Edit along a user-built direction at 100x30, three steps up to strength 1."""
+    from textlatent import directions
+
+    monkeypatch.setenv("TEXTLATENT_DATA_DIR", str(tmp_path / "data"))
+    pos = tiny_model.encode(["the cat sat on the big red mat", "the dog slept on the long rug"])
+    neg = tiny_model.encode(["the cat sat", "the dog slept"])
+    directions.save(directions.build("longer", pos, neg, "more words", 1.0, tiny_model.name),
+                    directions.user_folder(tiny_model.name))
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(pilot)
+        await pilot.press("ctrl+l", "ctrl+l")
+        await pilot.press(*"the dog slept", "enter", "escape")
+        await settle(pilot)
+        app.main.action_mode("edit")
+        await pilot.press("o", "right", "right", "up", "up", "escape")  # steps 1 -> 3
+        await settle(pilot)
+        assert app.session.direction == "longer" and len(app.session.path_texts) == 3
+
+    assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(100, 30),
+                        run_before=run_before)

@@ -14,6 +14,7 @@ SCOPES = {
     "input": "In the input",
     "list": "In the sentence list",
     "slider": "On the blend slider",
+    "form": "In a form (the Transform stage's settings, the Decode stage's choices)",
 }
 
 
@@ -60,6 +61,28 @@ ACTIONS: tuple[Action, ...] = (
            doc_keys="← / h", palette=""),
     Action("right,l", "move(1)", "t+", "Move the blend slider towards B", key_display="→",
            doc_keys="→ / l"),
+    Action("t", "cycle_mode(1)", "Mode", "Next transform mode: blend, variations, sample, "
+           "arithmetic, edit", palette="Next transform mode"),
+    Action("", "mode('blend')", "", "Transform: blend sentence A into B (a path of steps)",
+           doc_keys="t / palette", palette="Transform: blend"),
+    Action("", "mode('vary')", "", "Transform: variations around the highlighted sentence",
+           doc_keys="t / palette", palette="Transform: variations"),
+    Action("", "mode('sample')", "", "Transform: sample new sentences from the model's prior",
+           doc_keys="t / palette", palette="Transform: sample"),
+    Action("", "mode('arithmetic')", "", "Transform: arithmetic on sentences (+ / − in the "
+           "list add terms)", doc_keys="t / palette", palette="Transform: arithmetic"),
+    Action("", "mode('edit')", "", "Transform: edit the highlighted sentence along a direction "
+           "(question, negation, past…)", doc_keys="t / palette", palette="Transform: edit"),
+    Action("o", "focus_form", "Settings", "Go to the transform's settings (←/→ a field, ↑/↓ "
+           "its value)", palette="Transform settings"),
+    Action("d", "focus_decoding", "Decoding", "Go to the decoding choices: greedy, verified, "
+           "beam, sampled (temperature, top-p, seed)", show=False, palette="Decoding choices"),
+    Action("r", "reseed", "Reseed", "New seed for variations, samples or a sampled decode",
+           show=False, palette="New seed"),
+    Action("n", "add_decoded", "Add text", "Add the current decoded text to the sentence list",
+           palette="Add the decoded text as a sentence"),
+    Action("x", "clear_terms", "Clear terms", "Clear arithmetic's terms", show=False,
+           palette="Clear arithmetic terms"),
     Action("m", "toggle_method", "Method",
            "Blend along the sphere (slerp) or along a straight line (lerp)",
            palette="Blend method: slerp / lerp"),
@@ -95,11 +118,28 @@ ACTIONS: tuple[Action, ...] = (
            palette="Set A to the highlighted sentence"),
     Action("b", "set_end('b')", "Set B", "Blend to the highlighted sentence (B)", "list",
            palette="Set B to the highlighted sentence"),
+    Action("plus", "add_term(1)", "+ term", "Arithmetic: add the highlighted sentence as a "
+           "term, weight +1 (again: +2)", "list", doc_keys="+", show=False,
+           palette="Arithmetic: + the highlighted sentence"),
+    Action("minus", "add_term(-1)", "− term", "Arithmetic: subtract the highlighted sentence "
+           "(weight −1; again: −2)", "list", doc_keys="-", show=False,
+           palette="Arithmetic: − the highlighted sentence"),
     Action("delete", "remove", "Remove", "Remove the highlighted sentence (u undoes)", "list",
            palette="Remove the highlighted sentence"),
     # the slider
     Action("home", "jump(0)", "t = 0", "Jump to A (t = 0)", "slider", show=False),
     Action("end", "jump(-1)", "t = 1", "Jump to B (t = 1)", "slider", show=False),
+    # a form
+    Action("left", "choose(-1)", "Field", "The field on the left", "form", key_display="←",
+           doc_keys="←", show=False),
+    Action("right", "choose(1)", "Field", "The field on the right", "form", key_display="→",
+           doc_keys="→", show=False),
+    Action("up,plus", "step(1)", "Up", "Step the field's value up (or the next choice)", "form",
+           key_display="↑", doc_keys="↑ / +"),
+    Action("down,minus", "step(-1)", "Down", "Step the field's value down", "form",
+           key_display="↓", doc_keys="↓ / -"),
+    Action("escape", "leave", "Leave", "Leave the form (the main screen's keys work again)",
+           "form", doc_keys="Esc"),
 )
 
 
@@ -107,13 +147,15 @@ def actions(scope: str) -> list[Action]:
     return [a for a in ACTIONS if a.scope == scope]
 
 
-def bindings(scope: str) -> list[Binding]:
-    """Key bindings for one scope. Widget scopes run the screen's actions."""
+def bindings(scope: str, target: str = "screen") -> list[Binding]:
+    """Key bindings for one scope. Widget scopes run the screen's actions, or the widget's
+    own with `target="focused"`."""
     out = []
     for act in actions(scope):
         if not act.keys or not act.action:
             continue
-        name = act.action if scope in ("app", "screen") else f"screen.{act.action}"
+        own = scope in ("app", "screen") or target == "focused"
+        name = act.action if own else f"screen.{act.action}"
         if "{key}" in name:  # one binding per key, the key as the argument
             out.extend(Binding(key, name.format(key=key), act.label, show=act.show,
                                tooltip=act.help) for key in act.keys.split(","))

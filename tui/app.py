@@ -25,7 +25,17 @@ from textual.worker import get_current_worker
 
 from .actions import bindings, help_markdown, palette_actions
 from .config import config_dir, load_settings, save_settings
-from .messages import DecodeFailed, Encoded, ModelFailed, ModelLoaded, PathDecoded, encode_one
+from .messages import (
+    _WARNINGS_LOCK,
+    DecodeFailed,
+    Encoded,
+    ExtrasLoaded,
+    ModelFailed,
+    ModelLoaded,
+    NeighborsFound,
+    PathDecoded,
+    encode_one,
+)
 from .model_folder import check_model_folder, short_count
 from .screens.main import MainScreen
 from .session import Entry, Session
@@ -133,6 +143,16 @@ class TextLatentApp(App[int]):
                 self.post_message(ModelFailed(str(exc) or type(exc).__name__))
                 return
         self.post_message(ModelLoaded(model))
+        from .model_extras import load_extras
+
+        try:
+            extras = load_extras(model, self.model_path)
+        except Exception as exc:  # a broken extra must not take the model down with it
+            from .session import Extras
+
+            extras = Extras(notes={k: f"could not read the model's extras: {exc}"
+                                   for k in ("prior", "index", "directions")})
+        self.post_message(ExtrasLoaded(extras))
 
     @work(thread=True, group="encode", exit_on_error=False)
     def encode_worker(self, items: list[tuple[int, str]]) -> None:
@@ -148,8 +168,11 @@ class TextLatentApp(App[int]):
         """Decode the whole path in one batched call; slider moves just pick from it.
 
         A newer request cancels this one; requests queue on a lock, so ones cancelled while
-        waiting (say, `m` held down) never decode at all.
+        waiting (say, `m` held down) never decode at all. The key says how: its first item is
+        the transform, its last the decoding choices.
         """
+        from .decoding import decode_rows
+
         worker = get_current_worker()
         if self.model is None:
             return
@@ -157,12 +180,35 @@ class TextLatentApp(App[int]):
             if worker.is_cancelled:
                 return
             try:
-                texts = self.model.decode(path)
+                # scoring re-encodes; a truncation warning from it must not reach an encode
+                # that is recording its own (messages.encode_one)
+                with _WARNINGS_LOCK:
+                    texts, fidelity = decode_rows(self.model, path, dict(key[-1]),
+                                                  path=key[0] == "blend")
             except Exception as exc:  # shown as a notification
                 self.post_message(DecodeFailed(key, str(exc)))
                 return
         if not worker.is_cancelled:
-            self.post_message(PathDecoded(key, texts))
+            self.post_message(PathDecoded(key, texts, fidelity))
+
+    @work(thread=True, exclusive=True, group="neighbors", exit_on_error=False)
+    def find_neighbors(self, key: tuple, z: Any, k: int = 5) -> None:
+        """The nearest real sentences of one latent, from the model's index."""
+        worker = get_current_worker()
+        index = self.session.extras.index
+        if self.model is None or index is None:
+            return
+        with self._decode_lock:  # re-ranking encodes: one model call at a time
+            if worker.is_cancelled:
+                return
+            try:
+                with _WARNINGS_LOCK:
+                    found = index.search(z, k=min(k, len(index)), model=self.model)[0]
+            except Exception as exc:  # shown in the Decode stage
+                self.post_message(NeighborsFound(key, None, f"no neighbours: {exc}"))
+                return
+        if not worker.is_cancelled:
+            self.post_message(NeighborsFound(key, [(n.text, n.cos) for n in found]))
 
     def encode_later(self, entries: Iterable[Entry | None]) -> None:
         """Queue sentences for encoding (they go as soon as the model is ready)."""
@@ -220,7 +266,13 @@ class TextLatentApp(App[int]):
                         "nonsense back.", title="Not English?", severity="warning")
 
     def on_path_decoded(self, message: PathDecoded) -> None:
-        self.session.set_path_texts(message.key, message.texts)
+        self.session.set_path_texts(message.key, message.texts, message.fidelity)
+
+    def on_extras_loaded(self, message: ExtrasLoaded) -> None:
+        self.session.set_extras(message.extras)
+
+    def on_neighbors_found(self, message: NeighborsFound) -> None:
+        self.main.show_neighbors(message.key, message.neighbors, message.note)
 
     def on_decode_failed(self, message: DecodeFailed) -> None:
         if message.key == self.session.path_key:

@@ -78,12 +78,14 @@ class Encoded(Message):
 
 
 class PathDecoded(Message):
-    """The whole blend path for (A id, B id, method) was decoded."""
+    """Every row of the transform's path (for `key`) was decoded; `fidelity` per row."""
 
-    def __init__(self, key: tuple, texts: list[str]) -> None:
+    def __init__(self, key: tuple, texts: list[str],
+                 fidelity: list[float] | None = None) -> None:
         super().__init__()
         self.key = key
         self.texts = texts
+        self.fidelity = fidelity
 
 
 class DecodeFailed(Message):
@@ -93,3 +95,22 @@ class DecodeFailed(Message):
         super().__init__()
         self.key = key
         self.error = error
+
+
+class ExtrasLoaded(Message):
+    """The model folder's latent prior, sentence index and directions (what there is)."""
+
+    def __init__(self, extras: object) -> None:
+        super().__init__()
+        self.extras = extras
+
+
+class NeighborsFound(Message):
+    """The nearest real sentences of one row's latent (`key`: path key and row)."""
+
+    def __init__(self, key: tuple, neighbors: list[tuple[str, float]] | None,
+                 note: str | None = None) -> None:
+        super().__init__()
+        self.key = key
+        self.neighbors = neighbors
+        self.note = note

@@ -18,10 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from textlatent.latent import blend_path, cosine
+from textlatent import transforms as registry
+from textlatent.latent import cosine
+
+from .decoding import DECODE_PARAMS, decode_defaults
 
 METHODS = ("slerp", "lerp")
-TRANSFORMS = ("blend",)  # the Transform stage's modes; more join through textlatent.transforms
+TRANSFORMS: tuple[str, ...] = tuple(registry.names())  # the Transform stage's modes
+EDITABLE_KINDS = (int, float, str)  # parameters the forms can step through (not tuples)
+TERM_WEIGHT = registry.Param("weight", "Weight", float, 1.0, -10.0, 10.0,
+                             help="this term's weight in the sum (0 drops the term)")
 SESSION_FORMAT = "textlatent-session/1"
 UNDO_DEPTH = 1  # the last remove or clear; older states would hold their latents forever
 BYTE_SHARE_WARNING = 0.3  # this share of byte-fallback pieces or more: probably not English
@@ -89,10 +95,34 @@ class Entry:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the Decode stage: a label and where it sits (t for a blend)."""
+    """One row of the Decode stage: a label and where it sits (t for a blend, else the row)."""
 
     label: str
     t: float
+
+
+@dataclass
+class Extras:
+    """What a model folder may carry beside the model: a latent prior, a sentence index and
+    attribute directions (each None / empty when the model has none)."""
+
+    prior: Any = None
+    index: Any = None
+    directions: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Why one is missing, by kind ("prior", "index", "directions"): one line each."""
+
+
+WAITING = {
+    "ends": "pick A and B first (a / b on a sentence in the list)",
+    "encoding": "encoding the sentences…",
+    "model": "no model loaded: nothing to transform",
+    "source": "highlight a sentence in the list: it is the source",
+    "terms": "add terms: + or − on a sentence in the list (again: a bigger weight)",
+    "prior": "this model has no latent prior (latent_prior.npz): nothing to sample from",
+    "direction": "this model has no attribute directions: build one with "
+                 "`textlatent direction build`",
+}
 
 
 @dataclass
@@ -106,11 +136,19 @@ class Session:
     selected_id: int | None = None
     t_index: int = 4
     transform: str = "blend"
-    params: dict[str, Any] = field(default_factory=lambda: {"method": "slerp"})
+    mode_params: dict[str, dict[str, Any]] = field(default_factory=lambda: {
+        name: {p.name: p.default for p in t.params} for name, t in registry.REGISTRY.items()})
+    decoding: dict[str, Any] = field(default_factory=decode_defaults)
+    terms: list[tuple[int, float]] = field(default_factory=list)
+    """Arithmetic's terms: (sentence id, weight), in the order they were added."""
+    extras: Extras = field(default_factory=Extras)
     model_error: str | None = None
     path: np.ndarray | None = None
     path_key: tuple | None = None
+    path_labels: list[str] | None = None
+    path_error: str | None = None
     path_texts: list[str] | None = None
+    path_fidelity: list[float] | None = None
     next_end: str = "a"
     _next_id: int = 0
     _listeners: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
@@ -202,7 +240,8 @@ class Session:
 
     def _state(self) -> dict[str, Any]:
         return {"entries": list(self.entries), "a_id": self.a_id, "b_id": self.b_id,
-                "selected_id": self.selected_id, "t_index": self.t_index}
+                "selected_id": self.selected_id, "t_index": self.t_index,
+                "terms": list(self.terms)}
 
     def _drop(self, ids: list[int]) -> None:
         gone = set(ids)
@@ -212,6 +251,7 @@ class Session:
             self.a_id = None
         if self.b_id in gone:
             self.b_id = None
+        self.terms = [(i, w) for i, w in self.terms if i not in gone]
         if self.selected_id in gone:
             # the row below moves up into the removed one's place (or the last row, at the end)
             index = min(index or 0, len(self.entries) - 1)
@@ -233,6 +273,7 @@ class Session:
         if count:
             self._push_undo(f"clear {count} sentences")
         self.entries = []
+        self.terms = []
         self.a_id = self.b_id = self.selected_id = None
         self.t_index = self.steps // 2
         self.next_end = "a"
@@ -256,7 +297,7 @@ class Session:
         kept = {e.id for e in state["entries"]}
         newer = [e for e in self.entries if e.id not in kept]  # added since: keep them too
         self.entries = state["entries"] + newer
-        for key in ("a_id", "b_id", "selected_id", "t_index"):
+        for key in ("a_id", "b_id", "selected_id", "t_index", "terms"):
             setattr(self, key, state[key])
         self.changed()
         return what
@@ -309,20 +350,142 @@ class Session:
         self.model_error = error
         self.changed()
 
-    # -- the transform (blend for now) -------------------------------------------------------
+    # -- the transform -----------------------------------------------------------------------
+    @property
+    def spec(self) -> registry.Transform:
+        """The current transform's registry entry."""
+        return registry.get(self.transform)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The current transform's parameters (blend's steps live in `steps`)."""
+        return self.mode_params[self.transform]
+
     @property
     def method(self) -> str:
-        return str(self.params.get("method", "slerp"))
+        return str(self.mode_params["blend"].get("method", "slerp"))
 
-    def set_param(self, name: str, value: Any) -> None:
-        if self.params.get(name) != value:
-            self.params = {**self.params, name: value}
+    def set_transform(self, name: str) -> None:
+        """Switch the Transform stage's mode (a registry name)."""
+        registry.get(name)
+        if name != self.transform:
+            self.transform = name
+            self.t_index = self.steps // 2 if name == "blend" else 0
+            self.changed()
+
+    def cycle_transform(self, delta: int = 1) -> str:
+        names = list(TRANSFORMS)
+        self.set_transform(names[(names.index(self.transform) + delta) % len(names)])
+        return self.transform
+
+    def param_value(self, name: str) -> Any:
+        if self.transform == "blend" and name == "steps":
+            return self.steps
+        return self.params.get(name)
+
+    def set_param(self, name: str, value: Any, mode: str | None = None) -> None:
+        """Set a parameter of `mode` (default: the current one); ValueError if out of range."""
+        mode = mode or self.transform
+        value = registry.get(mode).param(name).check(value)
+        if mode == "blend" and name == "steps":
+            if value != self.steps:
+                self.steps = value
+                self.t_index = min(self.t_index, value - 1)
+                self.changed()
+            return
+        if self.mode_params[mode].get(name) != value:
+            self.mode_params[mode] = {**self.mode_params[mode], name: value}
+            self.changed()
+
+    def set_decoding(self, name: str, value: Any) -> None:
+        """Set one of the Decode stage's choices; ValueError if out of range."""
+        value = DECODE_PARAMS[name].check(value)
+        if self.decoding.get(name) != value:
+            self.decoding = {**self.decoding, name: value}
             self.changed()
 
     def toggle_method(self) -> str:
-        self.set_param("method", "lerp" if self.method == "slerp" else "slerp")
+        self.set_param("method", "lerp" if self.method == "slerp" else "slerp", "blend")
         return self.method
 
+    # arithmetic's terms
+    def add_term(self, entry_id: int, weight: float) -> float:
+        """Add `weight` to a sentence's term (a new term if it has none); 0 drops it.
+
+        Returns the term's weight now."""
+        if self.get(entry_id) is None:
+            raise ValueError("no such sentence")
+        weights = dict(self.terms)
+        total = round(weights.get(entry_id, 0.0) + weight, 6)
+        if not -10.0 <= total <= 10.0:
+            raise ValueError("a weight must be between -10 and 10")
+        if total == 0:
+            self.terms = [(i, w) for i, w in self.terms if i != entry_id]
+        elif entry_id in weights:
+            self.terms = [(i, total if i == entry_id else w) for i, w in self.terms]
+        else:
+            self.terms = [*self.terms, (entry_id, total)]
+        self.changed()
+        return total
+
+    def set_term_weight(self, position: int, weight: float) -> None:
+        """Set the weight of arithmetic's term at `position`; 0 drops it."""
+        weight = TERM_WEIGHT.check(weight)
+        entry_id, old = self.terms[position]
+        if weight != old:
+            self.add_term(entry_id, round(weight - old, 6))
+
+    def clear_terms(self) -> None:
+        if self.terms:
+            self.terms = []
+            self.changed()
+
+    def expression(self) -> str:
+        """Arithmetic's terms as text: '+1·"a" −1·"b"'."""
+        parts = []
+        for entry_id, w in self.terms:
+            entry = self.get(entry_id)
+            sign = "+" if w > 0 else "−"
+            parts.append(f"{sign}{abs(w):g}·{printable(entry.text) if entry else '?'}")
+        return " ".join(parts)
+
+    # the model folder's extras
+    def set_extras(self, extras: Extras) -> None:
+        self.extras = extras
+        if self.direction is None and extras.directions:
+            names = sorted(extras.directions)
+            self.mode_params["edit"] = {**self.mode_params["edit"],
+                                        "direction": "question" if "question" in names
+                                        else names[0]}
+        self.changed()
+
+    @property
+    def direction(self) -> str | None:
+        """Edit's direction name (None until the model's directions are known)."""
+        name = self.mode_params["edit"].get("direction")
+        return name if name in self.extras.directions else None
+
+    def set_direction(self, name: str) -> None:
+        if name not in self.extras.directions:
+            known = ", ".join(sorted(self.extras.directions)) or "none"
+            raise ValueError(f"no direction {name!r} (this model has: {known})")
+        self.set_param_raw("edit", "direction", name)
+
+    def cycle_direction(self, delta: int = 1) -> str | None:
+        names = sorted(self.extras.directions)
+        if not names:
+            return None
+        here = names.index(self.direction) if self.direction in names else -delta
+        self.set_direction(names[(here + delta) % len(names)])
+        return self.direction
+
+    def set_param_raw(self, mode: str, name: str, value: Any) -> None:
+        """A value that is no registry parameter (edit's direction name)."""
+        if self.mode_params[mode].get(name) != value:
+            self.mode_params[mode] = {**self.mode_params[mode], name: value}
+            self.changed()
+
+    # rows and the current row
     @property
     def t(self) -> float:
         return self.t_index / (self.steps - 1)
@@ -330,39 +493,107 @@ class Session:
     def t_values(self) -> list[float]:
         return [round(i / (self.steps - 1), 6) for i in range(self.steps)]
 
+    @property
+    def row_count(self) -> int:
+        """How many rows the Decode stage shows (blend: its steps even before the path)."""
+        if self.path is not None:
+            return len(self.path)
+        return self.steps if self.transform == "blend" else 0
+
     def rows(self) -> list[Row]:
-        """The Decode stage's labelled rows, one per latent of the path."""
-        out = []
-        for i, t in enumerate(self.t_values()):
-            end = "A" if i == 0 else "B" if i == self.steps - 1 else " "
-            out.append(Row(f"{end} {t:4.2f}", t))
-        return out
+        """The Decode stage's labelled rows: blend's A…B, else the registry's labels."""
+        if self.transform == "blend":
+            out = []
+            for i, t in enumerate(self.t_values()):
+                end = "A" if i == 0 else "B" if i == self.steps - 1 else " "
+                out.append(Row(f"{end} {t:4.2f}", t))
+            return out
+        return [Row(label, float(i)) for i, label in enumerate(self.path_labels or [])]
 
     def move(self, delta: int) -> None:
         self.set_index(self.t_index + delta)
 
     def set_index(self, index: int) -> None:
-        index = max(0, min(self.steps - 1, index))
+        index = max(0, min(max(self.row_count, 1) - 1, index))
         if index != self.t_index:
             self.t_index = index
             self.changed()
 
+    # what the transform needs
+    def _inputs(self) -> tuple[str | None, dict[str, Any], tuple]:
+        """(why it cannot run, or None; the registry inputs; their identity for the key)."""
+        name = self.transform
+        if name == "blend":
+            if self.a is None or self.b is None:
+                return "ends", {}, ()
+            ends = (self.a, self.b)
+            ready = all(e.ready for e in ends)
+            return (None if ready else "encoding",
+                    {"a": self.a.latent, "b": self.b.latent}, (self.a_id, self.b_id))
+        if name == "sample":
+            if self.extras.prior is None:
+                return "prior", {}, ()
+            return None, {"prior": self.extras.prior}, (id(self.extras.prior),)
+        if name == "arithmetic":
+            terms = [self.get(i) for i, _ in self.terms]
+            if not terms:
+                return "terms", {}, ()
+            if not all(e is not None and e.ready for e in terms):
+                return "encoding", {}, ()
+            return (None, {"terms": [e.latent for e in terms]}, tuple(self.terms))
+        # vary and edit: the highlighted sentence
+        source = self.selected
+        if source is None:
+            return "source", {}, ()
+        if not source.ready:
+            return "encoding", {}, ()
+        inputs: dict[str, Any] = {"source": source.latent}
+        ident: tuple = (source.id,)
+        if name == "edit":
+            if self.direction is None:
+                return "direction", {}, ()
+            inputs["direction"] = self.extras.directions[self.direction]
+            ident += (self.direction,)
+        return None, inputs, ident
+
+    def _registry_params(self) -> dict[str, Any]:
+        spec = self.spec
+        names = {p.name for p in spec.params}
+        params = {k: v for k, v in self.params.items() if k in names}
+        if spec.name == "blend":
+            params["steps"] = self.steps
+        if spec.name == "arithmetic":
+            params["weights"] = tuple(w for _, w in self.terms) or None
+        return params
+
     @property
     def waiting_for(self) -> str | None:
-        """Why there is no path: 'model', 'ends' (A or B unset) or 'encoding'; None if none."""
-        if self.a is None or self.b is None:
+        """Why there is no path: a WAITING key ('model', 'ends', 'encoding', 'source',
+        'terms', 'prior', 'direction'); None if there is one to show."""
+        if self.transform == "blend" and (self.a is None or self.b is None):
             return "ends"
         if self.model_error:
             return "model"
-        if not (self.a.ready and self.b.ready):
-            return "encoding"
-        return None
+        return self._inputs()[0]
+
+    def waiting_text(self) -> str:
+        """One line on why the stages are empty (a transform's own error included)."""
+        if self.path_error:
+            return self.path_error
+        reason = self.waiting_for or "ends"
+        if reason in ("prior", "direction", "index"):
+            return self.extras.notes.get(reason, WAITING[reason])
+        return WAITING[reason]
 
     def wanted_key(self) -> tuple | None:
-        """What the path should show: (transform, A id, B id, params), or None if not ready."""
-        if self.waiting_for:
+        """What the path should show: (transform, inputs, params, decoding), or None."""
+        if self.model_error:
             return None
-        return (self.transform, self.a_id, self.b_id, tuple(sorted(self.params.items())))
+        why, _, ident = self._inputs()
+        if why:
+            return None
+        return (self.transform, ident, tuple(sorted(self._registry_params().items())),
+                tuple(sorted(self.decoding.items())))
 
     def update_path(self) -> bool:
         """Recompute the path latents if what they depend on changed; True if they did."""
@@ -370,36 +601,58 @@ class Session:
         if key == self.path_key:
             return False
         self.path_key = key
-        self.path_texts = None
-        if key is None:
-            self.path = None
-        else:
-            self.path = blend_path(self.a.latent, self.b.latent, self.steps, self.method)
+        self.path_texts = self.path_fidelity = None
+        self.path = self.path_labels = self.path_error = None
+        if key is not None:
+            _, inputs, _ = self._inputs()
+            try:
+                self.path, self.path_labels = self.spec.run(inputs, self._registry_params())
+            except ValueError as exc:  # e.g. arithmetic terms that cancel out
+                self.path_key = None
+                self.path_error = f"{self.spec.title}: {exc}"
+                return True
+            self.t_index = max(0, min(len(self.path) - 1, self.t_index))
         return True
 
-    def set_path_texts(self, key: tuple, texts: list[str]) -> bool:
+    def set_path_texts(self, key: tuple, texts: list[str],
+                       fidelity: list[float] | None = None) -> bool:
         """Store decoded texts if they are for the current path; False if they are stale."""
         if key != self.path_key or self.path is None or len(texts) != len(self.path):
             return False
         self.path_texts = list(texts)
+        self.path_fidelity = None if fidelity is None else [float(f) for f in fidelity]
         self.changed()
         return True
 
     def raw_lerp_norm(self) -> float | None:
         """‖(1−t)·A + t·B‖ before renormalising: how far a straight line dips inside the sphere."""
         a, b = self.a, self.b
-        if self.path is None or a is None or b is None:
+        if self.transform != "blend" or self.path is None or a is None or b is None:
             return None
         z = (1 - self.t) * a.latent + self.t * b.latent
         return float(np.linalg.norm(z))
 
     @property
     def current_latent(self) -> np.ndarray | None:
-        return None if self.path is None else self.path[self.t_index]
+        if self.path is None or not 0 <= self.t_index < len(self.path):
+            return None
+        return self.path[self.t_index]
 
     @property
     def current_text(self) -> str | None:
-        return None if self.path_texts is None else self.path_texts[self.t_index]
+        if self.path_texts is None or not 0 <= self.t_index < len(self.path_texts):
+            return None
+        return self.path_texts[self.t_index]
+
+    @property
+    def current_fidelity(self) -> float | None:
+        if self.path_fidelity is None or not 0 <= self.t_index < len(self.path_fidelity):
+            return None
+        return self.path_fidelity[self.t_index]
+
+    def current_label(self) -> str:
+        rows = self.rows()
+        return rows[self.t_index].label.strip() if 0 <= self.t_index < len(rows) else ""
 
     # -- export ------------------------------------------------------------------------------
     def to_dict(self, model: dict[str, Any]) -> dict[str, Any]:
@@ -412,8 +665,17 @@ class Session:
                 return None
             return {"index": index[entry.id], "text": entry.text}
 
-        blend = None
-        if self.path is not None:
+        blend = transform = None
+        if self.path is not None and self.transform != "blend":
+            transform = {
+                "name": self.transform,
+                "params": {k: v for k, v in self._registry_params().items()},
+                "labels": self.path_labels,
+                "texts": self.path_texts,
+                "current": self.t_index,
+                "latents": [latent_list(z) for z in self.path],
+            }
+        elif self.path is not None:
             blend = {
                 "method": self.method,
                 "steps": self.steps,
@@ -435,6 +697,7 @@ class Session:
             "b": end(self.b),
             "cosine_ab": self.cosine_ab(),
             "blend": blend,
+            "transform": transform,
         }
 
 

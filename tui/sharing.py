@@ -22,7 +22,14 @@ def model_info(model: TextAutoencoder | None, model_path: str | Path | None) -> 
 
 def latent_json(session: Session, model_name: str | None,
                 source: str = "blend") -> dict[str, Any] | None:
-    """The blend latent at t ('blend', else the selected sentence's) or the sentence's."""
+    """The current row's latent ('blend': of whatever transform is on, else the selected
+    sentence's) or the sentence's."""
+    if source == "blend" and session.current_latent is not None \
+            and session.transform != "blend":
+        return {"model": model_name, "kind": session.transform,
+                "params": {k: v for k, v in session.params.items() if k != "weights"},
+                "row": session.current_label(), "text": session.current_text,
+                "latent": latent_list(session.current_latent)}
     if source == "blend" and session.current_latent is not None:
         return {"model": model_name, "kind": "blend", "a": session.a.text,
                 "b": session.b.text, "method": session.method, "t": round(session.t, 6),
@@ -40,7 +47,12 @@ def dumps(data: dict[str, Any]) -> str:
 
 def copy_note(data: dict[str, Any]) -> str:
     """What a copy attempted, honestly: OSC 52 may be dropped by the terminal."""
-    what = f"z at t = {data['t']:.3f}" if data["kind"] == "blend" else "the sentence's z"
+    if data["kind"] == "blend":
+        what = f"z at t = {data['t']:.3f}"
+    elif data["kind"] == "sentence":
+        what = "the sentence's z"
+    else:
+        what = f"the {data['kind']} row {data['row']}'s z"
     return (f"Sent {what} to the terminal clipboard (OSC 52). Some terminals (tmux by "
             "default) drop it: w saves it to a file.")
 

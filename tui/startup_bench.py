@@ -3,7 +3,10 @@
 `textlatent tui --bench` runs the app in fresh processes (so interpreter start and imports
 count), each timed from the moment the parent spawns it, and prints medians as JSON.
 `slider_key_ms` is a slider key press until the new decoded text is drawn; `harness_key_ms`
-is the same harness pressing a key bound to nothing, i.e. the share of Pilot itself.
+is the same harness pressing a key bound to nothing, i.e. the share of Pilot itself;
+`vary_ms`, `sample_ms`, `edit_ms` switch the Transform stage to that mode until its rows are
+decoded (greedy, each text scored), `neighbors_ms` until the nearest sentences of the current
+row are on screen.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ import time
 from pathlib import Path
 
 SIZE = (160, 48)
+MODES = ("vary", "sample", "edit")  # the modes that need nothing but the highlighted sentence
+
+
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 4) if values else None
 
 
 def measure(model_path: str | None = None, runs: int = 3) -> dict:
@@ -37,8 +46,10 @@ def measure(model_path: str | None = None, runs: int = 3) -> dict:
             "slider_key_ms": child["slider_ms"],
             "harness_key_ms": child["noop_key_ms"],
             "new_blend_ms": child["new_blend_ms"],
+            **{f"{mode}_ms": child["modes_ms"].get(mode) for mode in MODES},
+            "neighbors_ms": child["neighbors_ms"],
         })
-    return {key: round(statistics.median(r[key] for r in rows), 4) for key in rows[0]} | {
+    return {key: _median([r[key] for r in rows]) for key in rows[0]} | {
         "runs": runs, "terminal": f"{SIZE[0]}x{SIZE[1]}"}
 
 
@@ -88,9 +99,29 @@ async def _child(model_path: str | None) -> dict:
             await _until(pilot, lambda: session.path_texts is not None)
             await pilot.pause()
             new_blend = (time.perf_counter() - t) * 1000
+            await _until(pilot, lambda: bool(session.extras.notes or session.extras.directions))
+            modes = {}
+            for mode in MODES:
+                t = time.perf_counter()
+                app.main.action_mode(mode)
+                if session.waiting_for:  # this model lacks what the mode needs
+                    continue
+                await _until(pilot, lambda: session.path_texts is not None)
+                await pilot.pause()
+                modes[mode] = (time.perf_counter() - t) * 1000
+            neighbors = None
+            app.main.action_mode("vary")
+            if session.extras.index is not None and session.path is not None:
+                await _until(pilot, lambda: session.path_texts is not None)
+                t = time.perf_counter()
+                app.main.action_move(1)
+                stage = app.main.decode_stage
+                await _until(pilot, lambda: stage._neighbors[0] == stage.neighbors_key(session))
+                await pilot.pause()
+                neighbors = (time.perf_counter() - t) * 1000
     return {"painted": painted, "ready": ready, "blend": blend,
             "slider_ms": statistics.median(slider), "noop_key_ms": statistics.median(noop),
-            "new_blend_ms": new_blend}
+            "new_blend_ms": new_blend, "modes_ms": modes, "neighbors_ms": neighbors}
 
 
 if __name__ == "__main__":

@@ -18,13 +18,16 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from ..actions import bindings
-from ..session import Entry, Session
+from ..params import step_value
+from ..session import Entry, Session, printable
 from ..sharing import copy_note, dumps, latent_json, write_json
 from ..slides import Slide, load_pairs
 from ..widgets.blend_slider import BlendSlider
+from ..widgets.controls.form import ParamForm
 from ..widgets.decode_stage import DecodeStage
 from ..widgets.encode_stage import EncodeStage
 from ..widgets.export_screen import ExportScreen
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
 SLIDE_MIN_WIDTH = 120  # narrower terminals hide the slide until `s` shows it
 CONFIRM_SECONDS = 4.0  # a destructive key pressed twice within this counts as confirmed
+NEIGHBORS_DELAY = 0.25  # seconds on one point before its nearest sentences are looked up
 
 
 class MainScreen(Screen[None]):
@@ -51,6 +55,7 @@ class MainScreen(Screen[None]):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (40, "-tall")]
 
     path_key: reactive[tuple | None] = reactive(None, init=False)
+    neighbors_key: reactive[tuple | None] = reactive(None, init=False)
 
     app: TextLatentApp
 
@@ -62,6 +67,7 @@ class MainScreen(Screen[None]):
         self._pair_index = 0
         self._slide_pref: bool | None = None
         self._armed: dict[str, float] = {}
+        self._neighbors_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -111,6 +117,8 @@ class MainScreen(Screen[None]):
     # -- the one step after every session change ---------------------------------------------
     def _session_changed(self, session: Session) -> None:
         self.path_key = session.path_key
+        if session.extras.index is not None:
+            self.neighbors_key = DecodeStage.neighbors_key(session)
         if self.is_mounted:
             self.redraw()
 
@@ -119,6 +127,27 @@ class MainScreen(Screen[None]):
         path = self.session.path
         if key is not None and path is not None:
             self.app.decode_path(key, path.copy())
+
+    def watch_neighbors_key(self, key: tuple | None) -> None:
+        """A new current point: look up its nearest real sentences (in a worker) once the
+        learner rests on it, so a held-down key moves the text without waiting for them."""
+        if self._neighbors_timer is not None:
+            self._neighbors_timer.stop()
+            self._neighbors_timer = None
+        if key is not None:
+            self._neighbors_timer = self.set_timer(NEIGHBORS_DELAY,
+                                                   lambda: self._look_up_neighbors(key))
+
+    def _look_up_neighbors(self, key: tuple) -> None:
+        self._neighbors_timer = None
+        z = self.session.current_latent
+        if key == self.neighbors_key and z is not None:
+            self.app.find_neighbors(key, z.copy())
+
+    def show_neighbors(self, key: tuple, found: list[tuple[str, float]] | None,
+                       note: str | None = None) -> None:
+        if self.is_mounted:
+            self.decode_stage.set_neighbors(key, found, note)
 
     def redraw(self) -> None:
         """Draw every stage from the session. Never starts work."""
@@ -137,6 +166,8 @@ class MainScreen(Screen[None]):
             return "list"
         if isinstance(focused, BlendSlider):
             return "slider"
+        if isinstance(focused, ParamForm):
+            return "form"
         return "other"
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -184,6 +215,30 @@ class MainScreen(Screen[None]):
     @on(BlendSlider.Changed)
     def _slider_changed(self, message: BlendSlider.Changed) -> None:
         self.session.set_index(message.index)
+
+    @on(ParamForm.Stepped, "#transform-form")
+    def _transform_stepped(self, message: ParamForm.Stepped) -> None:
+        field = message.field
+        try:
+            if field.key == "direction":
+                if self.session.cycle_direction(message.delta) is None:
+                    self.app.notify(self.session.waiting_text(), severity="warning")
+                return
+            if field.key.startswith("term"):  # arithmetic's weights
+                self.session.set_term_weight(int(field.key[4:]),
+                                             step_value(field, message.delta))
+                return
+            self.session.set_param(field.key, step_value(field, message.delta))
+        except ValueError as exc:
+            self.app.notify(str(exc), severity="warning", timeout=3)
+
+    @on(ParamForm.Stepped, "#decode-form")
+    def _decoding_stepped(self, message: ParamForm.Stepped) -> None:
+        try:
+            self.session.set_decoding(message.field.key, step_value(message.field,
+                                                                    message.delta))
+        except ValueError as exc:
+            self.app.notify(str(exc), severity="warning", timeout=3)
 
     @on(SlidePanel.SectionChanged)
     def _section_changed(self, message: SlidePanel.SectionChanged) -> None:
@@ -275,13 +330,79 @@ class MainScreen(Screen[None]):
     def action_toggle_method(self) -> None:
         self.session.toggle_method()
 
+    # -- transform modes -------------------------------------------------------------------
+    def action_cycle_mode(self, delta: int) -> None:
+        self.session.cycle_transform(delta)
+        self._say_mode()
+
+    def action_mode(self, name: str) -> None:
+        self.session.set_transform(name)
+        self._say_mode()
+
+    def _say_mode(self) -> None:
+        spec = self.session.spec
+        why = self.session.waiting_for
+        note = f"{spec.title}: {spec.help}"
+        if why and why not in ("encoding",):
+            note += f"\n{self.session.waiting_text()}"
+        self.app.notify(note, title="Transform", timeout=3)
+
+    def action_focus_form(self) -> None:
+        self.transform_stage.form.focus()
+
+    def action_focus_decoding(self) -> None:
+        self.decode_stage.open_form()
+
+    def action_reseed(self) -> None:
+        session = self.session
+        if session.transform in ("vary", "sample"):
+            seed = (int(session.params.get("seed") or 0) + 1) % 2**32
+            session.set_param("seed", seed)
+            self.app.notify(f"{session.spec.title}: seed {seed}", timeout=2)
+        elif session.decoding["how"] == "sampled":
+            seed = (int(session.decoding["seed"]) + 1) % 2**32
+            session.set_decoding("seed", seed)
+            self.app.notify(f"Sampled decoding: seed {seed}", timeout=2)
+        else:
+            self.app.notify("Seeds are for variations, samples and sampled decoding.",
+                            severity="warning", timeout=3)
+
+    def action_add_decoded(self) -> None:
+        text = self.session.current_text
+        if not text or not text.strip():
+            self.app.notify("No decoded text here yet.", severity="warning", timeout=3)
+            return
+        entry = self.session.add(text, select=False)
+        self.app.encode_later([entry])
+        self.app.notify(f"Added: {text}", title="New sentence", timeout=3)
+
+    def action_add_term(self, sign: int) -> None:
+        entry = self.session.selected
+        if entry is None:
+            self.app.notify("Highlight a sentence in the list first.", severity="warning")
+            return
+        try:
+            with self.session.batch():
+                self.session.set_transform("arithmetic")
+                weight = self.session.add_term(entry.id, float(sign))
+        except ValueError as exc:
+            self.app.notify(str(exc), severity="warning", timeout=3)
+            return
+        what = "dropped" if weight == 0 else f"weight {weight:+g}"
+        self.app.notify(f"{printable(entry.text)}: {what}", title="Arithmetic term", timeout=2)
+
+    def action_clear_terms(self) -> None:
+        self.session.clear_terms()
+
     def action_leave_input(self) -> None:
         self.input_stage.sentences.focus()
 
     def action_stage(self, number: int) -> None:
         """Focus stage `number`'s control and open the slide's part about it."""
+        slider = self.transform_stage.slider
+        third = slider if slider.display else self.transform_stage.form
         targets = {1: self.input_stage.input, 2: self.input_stage.sentences,
-                   3: self.transform_stage.slider, 4: self.transform_stage.slider}
+                   3: third, 4: third}
         targets[number].focus()
         prefix = f"{number}."
         for i, section in enumerate(self.slide.sections):

@@ -13,7 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from textlatent.fidelity import VERIFIED_AT
+
+from ..decoding import DECODE_PARAMS, USED_BY, describe
+from ..params import Field
 from ..session import Session, printable
+from .controls.form import ParamForm
 from .stage import Stage
 
 WAITING = {
@@ -21,6 +26,21 @@ WAITING = {
     "encoding": "encoding A and B…",
     "model": "no model loaded: nothing to decode",
 }
+
+
+def fidelity_mark(value: float | None) -> str:
+    """✓ when the text maps back to its latent, else the cosine (two decimals)."""
+    if value is None:
+        return ""
+    return "✓" if value >= VERIFIED_AT else f"{value:.2f}"
+
+
+def decoding_fields(session: Session) -> list[Field]:
+    """The Decode stage's form: how to decode, and the settings that way uses."""
+    options = session.decoding
+    names = ("how", *USED_BY[options["how"]])
+    return [Field(n, DECODE_PARAMS[n].title, options[n], DECODE_PARAMS[n],
+                  help=DECODE_PARAMS[n].help) for n in names]
 
 
 def changed_words(before: str, after: str) -> set[int]:
@@ -46,9 +66,24 @@ class DecodeStage(Stage):
         "decode-path--pending",
     }
 
+    def __init__(self, title: str | None = None, blurb: str = "", *,
+                 id: str | None = None) -> None:
+        super().__init__(title, blurb, id=id)
+        self._title = str(self.border_title)
+
+    def open_form(self) -> None:
+        """Show the decoding choices (hidden on short screens until asked for) and focus them."""
+        self.form.add_class("-open")
+        self.form.focus()
+
+    def on_descendant_blur(self) -> None:
+        self.form.remove_class("-open")
+
     def compose(self) -> ComposeResult:
+        yield ParamForm(id="decode-form")
         yield Static("", id="decoded-caption", classes="caption")
         yield Static("", id="decoded")
+        yield Static("", id="decode-neighbors", classes="figures")
         yield Static("", id="decode-path")
         yield Static("• the text changed from the row above; new words underlined",
                      id="decode-legend", classes="figures")
@@ -61,6 +96,53 @@ class DecodeStage(Stage):
         return self._text
 
     _session: Session | None = None
+    _neighbors: tuple[tuple | None, list[tuple[str, float]] | None, str | None] = \
+        (None, None, None)
+
+    @property
+    def form(self) -> ParamForm:
+        return self.query_one("#decode-form", ParamForm)
+
+    @staticmethod
+    def neighbors_key(session: Session) -> tuple | None:
+        """What the nearest sentences on show belong to: the path and the current row."""
+        if session.path_key is None or session.current_latent is None:
+            return None
+        return (session.path_key, session.t_index)
+
+    def set_neighbors(self, key: tuple | None, found: list[tuple[str, float]] | None,
+                      note: str | None = None) -> None:
+        self._neighbors = (key, found, note)
+        if self._session is not None:
+            self._show_neighbors(self._session)
+
+    def _show_neighbors(self, session: Session) -> None:
+        widget = self.query_one("#decode-neighbors", Static)
+        key, found, note = self._neighbors
+        if session.path is None:
+            widget.update("")
+            return
+        short = self.screen.has_class("-short")
+        if session.extras.index is None:
+            note = "" if short else session.extras.notes.get("index", "")
+            widget.update(Text(note, no_wrap=True, overflow="ellipsis"))
+            widget.display = bool(note)
+            return
+        widget.display = True
+        if key != self.neighbors_key(session):
+            widget.update(Text("nearest real sentences: looking…", no_wrap=True))
+            return
+        if found is None:
+            widget.update(Text(note or "", no_wrap=True, overflow="ellipsis"))
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if short:  # one line: the nearest
+            text.append(f"nearest real: {found[0][1]:.2f} {printable(found[0][0])}")
+        else:
+            text.append("nearest real sentences")
+            for sentence, cos in found[:3]:
+                text.append(f"\n {cos:.2f} {printable(sentence)}")
+        widget.update(text)
 
     def on_resize(self) -> None:
         """A new size may change whether the path's rows can wrap: draw it again."""
@@ -73,15 +155,25 @@ class DecodeStage(Stage):
         decoded = self.query_one("#decoded", Static)
         path = self.query_one("#decode-path", Static)
         self._text = session.current_text
+        self.form.show(decoding_fields(session))
+        self.border_title = f"{self._title} · {describe(session.decoding)}"
+        self._show_neighbors(session)
         if session.path is None:
             self._text = None
-            caption.update(Text(WAITING.get(session.waiting_for or "ends"), style="dim"))
+            caption.update(Text(session.waiting_text(), style="dim"))
             decoded.update("")
             decoded.set_class(True, "-empty")
             path.update("")
             return
-        caption.update(Text(f"decode(z) at t = {session.t:.3f} ({session.method})",
-                            style="dim"))
+        how = describe(session.decoding)
+        if session.transform == "blend":
+            where = f"at t = {session.t:.3f} ({session.method})"
+        else:
+            where = f"row {session.current_label()}"
+        mark = fidelity_mark(session.current_fidelity)
+        caption.update(Text(f"decode(z) {where} · {how}" + (f" · fidelity {mark}" if mark
+                                                              else ""), style="dim",
+                            no_wrap=True, overflow="ellipsis"))
         decoded.set_class(self._text is None, "-empty")
         decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
         path.update(self._path_renderable(session))
@@ -120,6 +212,8 @@ class DecodeStage(Stage):
         table.add_column(no_wrap=True)
         short = not wrap
         table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
+        fids = session.path_fidelity
+        table.add_column(no_wrap=True, justify="right")
         for i, row in enumerate(session.rows()):
             current = i == session.t_index
             head = Text(no_wrap=True)
@@ -140,5 +234,8 @@ class DecodeStage(Stage):
             if current:
                 head.stylize(style("decode-path--current"))
                 line.stylize(style("decode-path--current"))
-            table.add_row(head, line, style=style("decode-path--current") if current else "")
+            fid = Text(fidelity_mark(fids[i]) if fids and i < len(fids) else "",
+                       style("decode-path--t"))
+            table.add_row(head, line, fid,
+                          style=style("decode-path--current") if current else "")
         return table

@@ -1,4 +1,9 @@
-"""TransformStage (3. Transform): blend A into B with a slider; see the blended latent."""
+"""TransformStage (3. Transform): the mode (blend, variations, sample, arithmetic, edit), its
+inputs and settings, and the current row's latent.
+
+The modes come from the transform registry (`textlatent.transforms`); what each shows is in
+`controls/inputs.py`, its settings are a `ParamForm`. Blend also has its slider.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from textlatent import transforms as registry
 from textlatent.latent import cosine
 
-from ..session import Session, printable
+from ..session import WAITING, Session
 from .blend_slider import BlendSlider
+from .controls import inputs as controls
+from .controls.form import ParamForm
 from .latent_heatmap import LatentHeatmap
 from .stage import Stage
-
-WAITING = {
-    "ends": "pick A and B first (2, then a / b on a sentence)",
-    "encoding": "encoding A and B…",
-    "model": "no model loaded: nothing to blend",
-}
 
 
 def method_note(session: Session) -> str:
@@ -31,8 +33,22 @@ def method_note(session: Session) -> str:
     return f"slerp: along the sphere (a straight line has {straight})"
 
 
+def mode_bar(session: Session) -> Text:
+    """Every mode, the current one marked: `t` cycles."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, name in enumerate(registry.names()):
+        if i:
+            text.append(" ")
+        title = registry.get(name).title
+        if name == session.transform:
+            text.append(f"[{title}]", "bold reverse")
+        else:
+            text.append(title, "dim")
+    return text
+
+
 class TransformStage(Stage):
-    """The Transform stage; blend is its mode for now: z(t) = slerp or lerp(A, B, t)."""
+    """The Transform stage: one registry transform at a time."""
 
     STAGE = "transform"
     NUMBER = 3
@@ -43,10 +59,13 @@ class TransformStage(Stage):
         super().__init__(title, blurb, id=id)
         self._steps = steps
         self._index = index
+        self._title = str(self.border_title)
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="transform-modes", classes="caption")
         yield Static("", id="transform-ends", classes="caption")
         yield BlendSlider(self._steps, self._index, id="blend-slider")
+        yield ParamForm(id="transform-form")
         yield Static("", id="transform-figures", classes="figures")
         yield LatentHeatmap(id="transform-heatmap", empty=WAITING["ends"])
 
@@ -55,32 +74,51 @@ class TransformStage(Stage):
         return self.query_one(BlendSlider)
 
     @property
+    def form(self) -> ParamForm:
+        return self.query_one("#transform-form", ParamForm)
+
+    @property
     def heatmap(self) -> LatentHeatmap:
         return self.query_one("#transform-heatmap", LatentHeatmap)
 
     def show_session(self, session: Session) -> None:
-        """Draw the ends, t, the method and the blended latent."""
-        ends = Text(no_wrap=True, overflow="ellipsis")
-        a, b = session.a, session.b
-        ends.append("A ", "bold")
-        ends.append(printable(a.text) if a else "— (a on a sentence)")
-        ends.append("\n")
-        ends.append("B ", "bold")
-        ends.append(printable(b.text) if b else "— (b on a sentence)")
-        self.query_one("#transform-ends", Static).update(ends)
-        if self.slider.index != session.t_index:
-            with self.slider.prevent(BlendSlider.Changed):
-                self.slider.index = session.t_index
+        """Draw the modes, the inputs, the settings and the current latent."""
+        self.query_one("#transform-modes", Static).update(mode_bar(session))
+        self.border_title = f"{self._title}: {session.spec.title}"
+        self.query_one("#transform-ends", Static).update(controls.inputs(session))
+        blend = session.transform == "blend"
+        if self.has_class("-blend") != blend:
+            self.set_class(blend, "-blend")
+            self.slider.display = blend
+        if blend:
+            if self.slider.steps != session.steps:
+                self.slider.steps = session.steps
+                self.slider.refresh()
+            if self.slider.index != session.t_index:
+                with self.slider.prevent(BlendSlider.Changed):
+                    self.slider.index = session.t_index
+        self.form.show(controls.fields(session), controls.NO_FIELDS.get(session.transform,
+                                                                        "no settings"),
+                       owner=session.transform)
+        z = session.current_latent
+        if blend:
+            figures = self._blend_figures(session)
+        else:
+            figures = controls.figures(session)
+        self.query_one("#transform-figures", Static).update(figures)
+        if z is None:
+            self.heatmap.show(None, session.waiting_text())
+        else:
+            self.heatmap.show(z)
+
+    @staticmethod
+    def _blend_figures(session: Session) -> Text:
         figures = Text()
         figures.append(f"t={session.t:.3f}", "bold")
         figures.append(f" · {session.method}")
-        z = session.current_latent
+        z, a, b = session.current_latent, session.a, session.b
         if z is not None and a is not None and b is not None:
             figures.append(f" · cos(z,A)={cosine(z, a.latent):+.2f}")
             figures.append(f" · cos(z,B)={cosine(z, b.latent):+.2f}")
             figures.append("\n" + method_note(session))
-        self.query_one("#transform-figures", Static).update(figures)
-        if z is None:
-            self.heatmap.show(None, WAITING.get(session.waiting_for or "ends"))
-        else:
-            self.heatmap.show(z)
+        return figures
