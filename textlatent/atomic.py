@@ -37,6 +37,19 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
     atomic_write(target, lambda p: p.write_bytes(data))
 
 
+def write_npz_atomic(target: Path, arrays: dict, compress: bool = True) -> None:
+    """Atomically write numpy arrays (no object arrays) as an .npz file."""
+    import numpy as np
+
+    save = np.savez_compressed if compress else np.savez
+
+    def write(path: Path) -> None:
+        with open(path, "wb") as fh:  # a file object: numpy adds no ".npz" to the name
+            save(fh, **arrays)
+
+    atomic_write(target, write)
+
+
 def write_lines_atomic(target: Path, lines: Iterable[str]) -> None:
     """Atomically write one line per item of ``lines``, each ended by a newline."""
 

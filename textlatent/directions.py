@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_npz_atomic
 from .latent import normalize
 
 DATA_ENV = "TEXTLATENT_DATA_DIR"
@@ -81,19 +81,11 @@ def save(direction: Direction, folder: str | Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{check_name(direction.name)}.npz"
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, vector=direction.vector.astype(np.float32),
-                     description=np.array(direction.description),
-                     default_strength=np.float64(direction.default_strength),
-                     model=np.array(direction.model), n_pos=np.int64(direction.n_pos),
-                     n_neg=np.int64(direction.n_neg))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_npz_atomic(target, dict(vector=direction.vector.astype(np.float32),
+                                  description=np.array(direction.description),
+                                  default_strength=np.float64(direction.default_strength),
+                                  model=np.array(direction.model), n_pos=np.int64(direction.n_pos),
+                                  n_neg=np.int64(direction.n_neg)), compress=False)
     return target
 
 

@@ -9,15 +9,14 @@ their exact cosines.
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_npz_atomic
 from .latent import normalize
 
 INDEX_FILE = "index.npz"
@@ -168,16 +167,8 @@ def save(index: SentenceIndex, path: str | Path) -> Path:
         path = path / INDEX_FILE
     blob, offsets = _pack(index.texts)
     extra = {} if index.basis is None else {"basis": index.basis.astype(np.float32)}
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, latents=index.latents.astype(np.float16), text_bytes=blob,
-                                text_offsets=offsets, model=np.array(index.model), **extra)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_npz_atomic(path, dict(latents=index.latents.astype(np.float16), text_bytes=blob,
+                                text_offsets=offsets, model=np.array(index.model), **extra))
     return path
 
 

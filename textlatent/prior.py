@@ -11,13 +11,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_npz_atomic
 from .latent import normalize
 from .transforms import around
 
@@ -78,17 +77,9 @@ def save(prior: LatentPrior, path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         path = path / PRIOR_FILE
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, anchors=prior.anchors.astype(np.float16), mean=prior.mean,
+    write_npz_atomic(path, dict(anchors=prior.anchors.astype(np.float16), mean=prior.mean,
                                 cov_factor=prior.cov_factor, radius=np.float64(prior.radius),
-                                model=np.array(prior.model))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+                                model=np.array(prior.model)))
     return path
 
 
