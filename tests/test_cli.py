@@ -219,6 +219,17 @@ def test_bench_text_lists_the_long_reconstruction(capsys, mdir):
     assert row[0] == "reconstruct_long_ms" and float(row[1]) > 0
 
 
+@pytest.mark.slow
+def test_bench_times_the_default_decode(builtin_model):
+    """reconstruct_ms / reconstruct_long_ms time the default decode: on the long sentence,
+    greedy alone gets the words wrong and the correction rounds bring them back."""
+    from textlatent.bench import default_reconstruct, long_sentence
+
+    text = long_sentence()
+    assert builtin_model.reconstruct([text]) != [text]
+    assert default_reconstruct(builtin_model, [text]) == [text]
+
+
 def test_bench_long_sentence_is_a_fixed_held_out_sentence_of_16_to_20_words():
     from textlatent.bench import long_sentence
     from textlatent.evaluate import read_sentences
