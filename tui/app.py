@@ -26,7 +26,8 @@ from textual.worker import get_current_worker
 from .actions import bindings, help_markdown, palette_actions
 from .config import config_dir, load_settings, save_settings
 from .messages import DecodeFailed, Encoded, ModelFailed, ModelLoaded, PathDecoded, encode_one
-from .model_folder import check_model_folder, short_count
+from .model_folder import check_model_folder, model_line
+from .path_decoder import decode_progressively, path_budgets
 from .screens.main import MainScreen
 from .session import Entry, Session
 from .sharing import model_info
@@ -41,14 +42,19 @@ if TYPE_CHECKING:
 REPLACED_SYSTEM_COMMANDS = {"Screenshot", "Keys"}
 
 
-def run_app(model_path: str | None = None) -> int:
-    """Start the app (the `textlatent` / `textlatent tui` command); returns the exit code."""
+def run_app(model_path: str | None = None, *, trust_remote_code: bool = False,
+            allow_download: bool = False) -> int:
+    """Start the app (the `textlatent` / `textlatent tui` command); returns the exit code.
+
+    `trust_remote_code` and `allow_download` go to `load_model` (the hf backend's settings).
+    """
     problem = check_model_folder(model_path)
     if problem:
         hint = "" if model_path else "; pass --model DIR to use another model folder"
         print(f"textlatent: {problem}{hint}", file=sys.stderr)
         return 2
-    app = TextLatentApp(model_path=model_path)
+    app = TextLatentApp(model_path=model_path, trust_remote_code=trust_remote_code,
+                        allow_download=allow_download)
     app.run()
     return 1 if app.load_error else (app.return_code or 0)
 
@@ -64,9 +70,12 @@ class TextLatentApp(App[int]):
 
     def __init__(self, model_path: str | Path | None = None, *,
                  model: TextAutoencoder | None = None, starters: bool = True,
-                 steps: int = 9, config_folder: Path | None = None) -> None:
+                 steps: int = 9, config_folder: Path | None = None,
+                 trust_remote_code: bool = False, allow_download: bool = False) -> None:
         super().__init__()
         self.model_path = model_path
+        self.trust_remote_code = trust_remote_code  # let a transformers model run its own code
+        self.allow_download = allow_download  # let an hf: model be fetched from the Hub
         self.model: TextAutoencoder | None = None
         self.load_error: str | None = None
         self._given_model = model
@@ -128,7 +137,8 @@ class TextLatentApp(App[int]):
                 torch.set_num_threads(1)
                 from textlatent import load_model
 
-                model = load_model(self.model_path)
+                model = load_model(self.model_path, trust_remote_code=self.trust_remote_code,
+                                   allow_download=self.allow_download)
             except Exception as exc:  # any failure is shown in the app, never a traceback
                 self.post_message(ModelFailed(str(exc) or type(exc).__name__))
                 return
@@ -145,24 +155,32 @@ class TextLatentApp(App[int]):
 
     @work(thread=True, exclusive=True, group="decode", exit_on_error=False)
     def decode_path(self, key: tuple, path: Any) -> None:
-        """Decode the whole path in one batched call; slider moves just pick from it.
+        """Decode the path (the default decode, each row with its fidelity); slider moves just
+        pick from it. Rows are posted as they are decoded, the slider's row first, so a slow
+        model fills the path in while the slider stays usable (see path_decoder).
 
-        A newer request cancels this one; requests queue on a lock, so ones cancelled while
-        waiting (say, `m` held down) never decode at all.
+        A newer request cancels this one (checked between calls); requests queue on a lock, so
+        ones cancelled while waiting (say, `m` held down) never decode at all.
         """
         worker = get_current_worker()
-        if self.model is None:
+        model = self.model
+        if model is None:
             return
+
+        def emit(rows: dict) -> None:
+            if not worker.is_cancelled:
+                self.post_message(PathDecoded(key, rows))
+
         with self._decode_lock:
             if worker.is_cancelled:
                 return
             try:
-                texts = self.model.decode(path)
+                decode_progressively(model, path, emit=emit,
+                                     current=lambda: self.session.t_index,
+                                     cancelled=lambda: worker.is_cancelled,
+                                     budgets=path_budgets(len(path), key[0] == "blend"))
             except Exception as exc:  # shown as a notification
                 self.post_message(DecodeFailed(key, str(exc)))
-                return
-        if not worker.is_cancelled:
-            self.post_message(PathDecoded(key, texts))
 
     def encode_later(self, entries: Iterable[Entry | None]) -> None:
         """Queue sentences for encoding (they go as soon as the model is ready)."""
@@ -187,8 +205,7 @@ class TextLatentApp(App[int]):
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         model = self.model = message.model
-        params = short_count(model.num_parameters)
-        self.sub_title = f"{model.name} · D={model.dim} · {params} params"
+        self.sub_title = model_line(model)
         self.main.model_ready()
         self._flush_queue()
         path = self.session.path
@@ -206,7 +223,8 @@ class TextLatentApp(App[int]):
         entry = self.session.set_encoded(
             result.entry_id, latent=result.latent, reconstruction=result.reconstruction,
             text=result.seen_text if result.truncated else None, truncated=result.truncated,
-            pieces=result.pieces, error=result.error)
+            pieces=result.pieces, error=result.error, fidelity=result.fidelity,
+            steps=result.steps)
         if entry is None:  # removed meanwhile
             return
         if result.error:
@@ -220,7 +238,7 @@ class TextLatentApp(App[int]):
                         "nonsense back.", title="Not English?", severity="warning")
 
     def on_path_decoded(self, message: PathDecoded) -> None:
-        self.session.set_path_texts(message.key, message.texts)
+        self.session.set_path_rows(message.key, message.rows)
 
     def on_decode_failed(self, message: DecodeFailed) -> None:
         if message.key == self.session.path_key:

@@ -8,6 +8,7 @@ changes can be made as one with `with session.batch():`.
 from __future__ import annotations
 
 import json
+import math
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from textlatent.fidelity import VERIFIED_AT, Decoded, Step
 from textlatent.latent import blend_path, cosine
 
 METHODS = ("slerp", "lerp")
@@ -52,6 +54,15 @@ def latent_list(z: np.ndarray) -> list[float]:
     return [round(float(v), 6) for v in np.asarray(z, np.float32).ravel()]
 
 
+def fidelity_mark(fidelity: float | None) -> str:
+    """✓ for a verified decode (its text encodes back to its latent), else the cosine: '0.97'."""
+    if fidelity is None or math.isnan(fidelity):
+        return ""
+    if fidelity >= VERIFIED_AT:
+        return "✓"
+    return f"{math.floor(fidelity * 100) / 100:.2f}"  # rounded down: never 1.00 unverified
+
+
 def byte_share(pieces: list[str]) -> float:
     """The share of tokenizer pieces that are byte fallbacks like <0xE2>."""
     if not pieces:
@@ -70,6 +81,8 @@ class Entry:
     truncated: bool = False
     error: str | None = None
     pieces: list[str] | None = None
+    fidelity: float | None = None  # cos(z, encode(reconstruction))
+    steps: tuple[Step, ...] = ()  # the decode's tries: greedy, then any correction rounds
 
     @property
     def ready(self) -> bool:
@@ -110,7 +123,8 @@ class Session:
     model_error: str | None = None
     path: np.ndarray | None = None
     path_key: tuple | None = None
-    path_texts: list[str] | None = None
+    path_texts: list[str] | None = None  # every row's text, once all are decoded
+    path_decoded: list[Decoded | None] | None = None  # rows as they arrive (None: pending)
     next_end: str = "a"
     _next_id: int = 0
     _listeners: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
@@ -185,7 +199,8 @@ class Session:
     def set_encoded(self, entry_id: int, *, latent: np.ndarray | None = None,
                     reconstruction: str | None = None, text: str | None = None,
                     truncated: bool = False, pieces: list[str] | None = None,
-                    error: str | None = None) -> Entry | None:
+                    error: str | None = None, fidelity: float | None = None,
+                    steps: tuple[Step, ...] = ()) -> Entry | None:
         """Store what the model made of a sentence; an error removes the sentence."""
         entry = self.get(entry_id)
         if entry is None:
@@ -195,6 +210,7 @@ class Session:
         else:
             entry.latent, entry.reconstruction = latent, reconstruction
             entry.truncated, entry.pieces = truncated, pieces
+            entry.fidelity, entry.steps = fidelity, tuple(steps)
             if text:
                 entry.text = text
         self.changed()
@@ -371,6 +387,7 @@ class Session:
             return False
         self.path_key = key
         self.path_texts = None
+        self.path_decoded = None
         if key is None:
             self.path = None
         else:
@@ -378,12 +395,35 @@ class Session:
         return True
 
     def set_path_texts(self, key: tuple, texts: list[str]) -> bool:
-        """Store decoded texts if they are for the current path; False if they are stale."""
-        if key != self.path_key or self.path is None or len(texts) != len(self.path):
+        """Store decoded texts (fidelity unknown) if they are for the current path."""
+        if self.path is None or len(texts) != len(self.path):
             return False
-        self.path_texts = list(texts)
+        return self.set_path_rows(key, {i: Decoded(t, float("nan")) for i, t in enumerate(texts)})
+
+    def set_path_rows(self, key: tuple, rows: dict[int, Decoded]) -> bool:
+        """Store some decoded rows if they are for the current path; False if they are stale.
+
+        Rows arrive as they are decoded; `path_texts` is set once every row is in.
+        """
+        if key != self.path_key or self.path is None \
+                or any(not 0 <= i < len(self.path) for i in rows):
+            return False
+        if self.path_decoded is None:
+            self.path_decoded = [None] * len(self.path)
+        for i, decoded in rows.items():
+            self.path_decoded[i] = decoded
+        if all(d is not None for d in self.path_decoded):
+            self.path_texts = [d.text for d in self.path_decoded]
         self.changed()
         return True
+
+    @property
+    def path_progress(self) -> tuple[int, int] | None:
+        """(rows decoded, rows) while a path is decoding; None when there is none or it is done."""
+        if self.path is None or self.path_texts is not None:
+            return None
+        done = 0 if self.path_decoded is None else sum(d is not None for d in self.path_decoded)
+        return done, len(self.path)
 
     def raw_lerp_norm(self) -> float | None:
         """‖(1−t)·A + t·B‖ before renormalising: how far a straight line dips inside the sphere."""
@@ -398,8 +438,16 @@ class Session:
         return None if self.path is None else self.path[self.t_index]
 
     @property
+    def current_decoded(self) -> Decoded | None:
+        """The current row's decode (text, fidelity, tries), once it has arrived."""
+        if self.path_decoded is None or not 0 <= self.t_index < len(self.path_decoded):
+            return None
+        return self.path_decoded[self.t_index]
+
+    @property
     def current_text(self) -> str | None:
-        return None if self.path_texts is None else self.path_texts[self.t_index]
+        decoded = self.current_decoded
+        return None if decoded is None else decoded.text
 
     # -- export ------------------------------------------------------------------------------
     def to_dict(self, model: dict[str, Any]) -> dict[str, Any]:
@@ -419,6 +467,8 @@ class Session:
                 "steps": self.steps,
                 "t": self.t_values(),
                 "texts": self.path_texts,
+                "fidelity": None if self.path_texts is None else
+                [_json_float(d.fidelity) for d in self.path_decoded],
                 "current": self.t_index,
                 "latents": [latent_list(z) for z in self.path],
             }
@@ -427,7 +477,8 @@ class Session:
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "model": model,
             "sentences": [
-                {"text": e.text, "reconstruction": e.reconstruction, "truncated": e.truncated,
+                {"text": e.text, "reconstruction": e.reconstruction,
+                 "fidelity": _json_float(e.fidelity), "truncated": e.truncated,
                  "latent": latent_list(e.latent)}
                 for e in ready
             ],
@@ -436,6 +487,10 @@ class Session:
             "cosine_ab": self.cosine_ab(),
             "blend": blend,
         }
+
+
+def _json_float(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
 def default_export_name() -> str:

@@ -1,6 +1,8 @@
 """DecodeStage (4. Decode): the text decoded at the current row, and every row of the path.
 
 The rows come from the session as (label, latent) pairs, so any transform's path draws here.
+Each decoded text carries its fidelity, cos(z, encode(text)): ✓ when the text encodes back to
+its latent, else the number. Rows fill in as they are decoded.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from ..session import Session, printable
+from textlatent.fidelity import Decoded
+
+from ..session import Session, fidelity_mark, printable
 from .stage import Stage
 
 WAITING = {
@@ -21,6 +25,18 @@ WAITING = {
     "encoding": "encoding A and B…",
     "model": "no model loaded: nothing to decode",
 }
+
+
+def fidelity_note(decoded: Decoded) -> str:
+    """The current decode's fidelity in words, and how many correction rounds it took."""
+    mark = fidelity_mark(decoded.fidelity)
+    if not mark:
+        return ""
+    rounds = sum(step.source.startswith("round") for step in decoded.steps)
+    said = "✓ verified" if mark == "✓" else f"fidelity {mark}"
+    if rounds:
+        return f"{said} after {rounds} correction round{'s' * (rounds > 1)}"
+    return said
 
 
 def changed_words(before: str, after: str) -> set[int]:
@@ -44,13 +60,16 @@ class DecodeStage(Stage):
         "decode-path--changed",
         "decode-path--t",
         "decode-path--pending",
+        "decode-path--verified",
+        "decode-path--fidelity",
     }
 
     def compose(self) -> ComposeResult:
         yield Static("", id="decoded-caption", classes="caption")
         yield Static("", id="decoded")
         yield Static("", id="decode-path")
-        yield Static("• the text changed from the row above; new words underlined",
+        yield Static("• the text changed from the row above; new words underlined · "
+                     "✓ the text encodes back to z, else cos(z, encode(text))",
                      id="decode-legend", classes="figures")
 
     _text: str | None = None
@@ -80,8 +99,14 @@ class DecodeStage(Stage):
             decoded.set_class(True, "-empty")
             path.update("")
             return
-        caption.update(Text(f"decode(z) at t = {session.t:.3f} ({session.method})",
-                            style="dim"))
+        said = [f"decode(z) at t = {session.t:.3f} ({session.method})"]
+        current = session.current_decoded
+        if current is not None and fidelity_note(current):
+            said.append(fidelity_note(current))
+        progress = session.path_progress
+        if progress is not None:
+            said.append(f"decoding {progress[0]}/{progress[1]}…")
+        caption.update(Text(" · ".join(said), style="dim"))
         decoded.set_class(self._text is None, "-empty")
         decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
         path.update(self._path_renderable(session))
@@ -106,31 +131,39 @@ class DecodeStage(Stage):
 
     def _path_renderable(self, session: Session) -> Table:
         """Rows wrap when the wrapped path still fits the column; else one line each."""
-        if session.path_texts is not None:
+        if session.path_decoded is not None:
             table = self._path_table(session, wrap=True)
             if self._height(table) <= self._room():
                 return table
         return self._path_table(session, wrap=False)
 
     def _path_table(self, session: Session, wrap: bool = True) -> Table:
-        """One row per latent: ▶ on the current one, its label, • if the text changed."""
+        """One row per latent: ▶ on the current one, its label, • if the text changed, and its
+        fidelity (✓ or the number); a row not decoded yet shows …"""
         style = self.get_component_rich_style
-        texts = session.path_texts
+        decoded = session.path_decoded or [None] * len(session.rows())
+        texts = [None if d is None else d.text for d in decoded]
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(no_wrap=True)
         short = not wrap
         table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
+        table.add_column(width=4, no_wrap=True, justify="right")
         for i, row in enumerate(session.rows()):
             current = i == session.t_index
             head = Text(no_wrap=True)
             head.append("▶" if current else " ")
             head.append(f" {row.label}", style("decode-path--t"))
             line = Text(no_wrap=short, overflow="ellipsis" if short else "fold")
-            if texts is None:
+            mark = Text(no_wrap=True)
+            if texts[i] is None:
                 line.append("…", style("decode-path--pending"))
             else:
-                previous = printable(texts[i - 1] if i else texts[0])
+                previous = printable(texts[i - 1] if i and texts[i - 1] is not None
+                                     else texts[i])
                 text = printable(texts[i])
+                sign = fidelity_mark(decoded[i].fidelity)
+                mark.append(sign, style("decode-path--verified" if sign == "✓"
+                                        else "decode-path--fidelity"))
                 changed = changed_words(previous, text) if i else set()
                 line.append("• " if text != previous else "  ", style("decode-path--changed"))
                 for k, word in enumerate(text.split()):
@@ -140,5 +173,6 @@ class DecodeStage(Stage):
             if current:
                 head.stylize(style("decode-path--current"))
                 line.stylize(style("decode-path--current"))
-            table.add_row(head, line, style=style("decode-path--current") if current else "")
+            table.add_row(head, line, mark,
+                          style=style("decode-path--current") if current else "")
         return table
