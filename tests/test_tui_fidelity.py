@@ -172,9 +172,9 @@ async def test_every_decoded_text_shows_its_fidelity(tiny_model):
         assert len(rows) == 9 and all(d is not None for d in decoded)
         for line, d in zip(rows, decoded):
             assert line.rstrip().endswith(" " + fidelity_mark(d.fidelity))
-        caption = shown(app, "#decoded-caption")
-        assert f"fidelity {fidelity_mark(decoded[4].fidelity)}" in caption
-        assert "decoding" not in caption
+        box = app.query_one("#decoded")
+        assert box.border_subtitle == f"fidelity {fidelity_mark(decoded[4].fidelity)}"
+        assert not box.border_title  # no "decoding k/9…" once every row is in
         await pilot.press("f1")
         await pilot.pause()
         help_text = app.screen._markdown
@@ -219,7 +219,7 @@ async def test_a_slow_model_fills_the_path_in_while_the_slider_moves(tiny_model)
                 seen_partial = progress
                 break
         assert seen_partial is not None, "the path never showed a partly decoded state"
-        assert "decoding" in shown(app, "#decoded-caption")
+        assert app.query_one("#decoded").border_title.startswith("decoding ")
         assert "…" in shown(app, "#decode-path")
         before = app.session.t_index
         await pilot.press("right")
@@ -252,7 +252,11 @@ async def test_shipped_model_ticks_exact_sentences_and_numbers_blend_middles(bui
         middle = decoded[4]
         assert not middle.verified and 0 < middle.fidelity < VERIFIED_AT
         assert rows[4].rstrip().endswith(" " + fidelity_mark(middle.fidelity))
-        assert f"fidelity {fidelity_mark(middle.fidelity)}" in shown(app, "#decoded-caption")
+        assert app.query_one("#decoded").border_subtitle == \
+            f"fidelity {fidelity_mark(middle.fidelity)}"
+        app.session.set_index(0)
+        await pilot.pause()
+        assert app.query_one("#decoded").border_subtitle == "✓ verified"
 
 
 @pytest.mark.slow

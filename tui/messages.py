@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -10,12 +9,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.message import Message
 
+from .path_decoder import WARNINGS_LOCK
+
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
     from textlatent.fidelity import Decoded, Step
 
-# warnings.catch_warnings swaps process-wide state: one encode at a time may use it.
-_WARNINGS_LOCK = threading.Lock()
+_WARNINGS_LOCK = WARNINGS_LOCK  # one thread at a time may swap the warnings state
 
 
 @dataclass

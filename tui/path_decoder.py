@@ -10,6 +10,7 @@ first, checking between calls whether the path is still wanted.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
 
 UPDATE_S = 0.25  # aim to show new rows about this often
+# warnings.catch_warnings swaps process-wide state, and the fidelity check re-encodes under it:
+# the app's threads take this lock around any work that does, so one never sees another's
+# warnings (a sentence must not look truncated because a path's decode was).
+WARNINGS_LOCK = threading.Lock()
 
 
 def path_budgets(n: int, sentence_ends: bool = True) -> list[Budget]:
@@ -67,7 +72,8 @@ def decode_progressively(model: TextAutoencoder, path: np.ndarray, *,
             return False
         rows = nearest(pending, current(), size)
         start = time.monotonic()
-        decoded = decode_rows(model, path, budgets, rows)
+        with WARNINGS_LOCK:
+            decoded = decode_rows(model, path, budgets, rows)
         per_row = (time.monotonic() - start) / len(rows)
         emit(decoded)
         pending = [i for i in pending if i not in rows]

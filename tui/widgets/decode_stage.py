@@ -96,17 +96,17 @@ class DecodeStage(Stage):
             self._text = None
             caption.update(Text(WAITING.get(session.waiting_for or "ends"), style="dim"))
             decoded.update("")
+            decoded.border_title = decoded.border_subtitle = None
             decoded.set_class(True, "-empty")
             path.update("")
             return
-        said = [f"decode(z) at t = {session.t:.3f} ({session.method})"]
-        current = session.current_decoded
-        if current is not None and fidelity_note(current):
-            said.append(fidelity_note(current))
-        progress = session.path_progress
-        if progress is not None:
-            said.append(f"decoding {progress[0]}/{progress[1]}…")
-        caption.update(Text(" · ".join(said), style="dim"))
+        caption.update(Text(f"decode(z) at t = {session.t:.3f} ({session.method})",
+                            style="dim"))
+        # on the box's border: rows decoded so far while the path decodes, and the fidelity
+        progress, current = session.path_progress, session.current_decoded
+        decoded.border_title = None if progress is None else \
+            f"decoding {progress[0]}/{progress[1]}…"
+        decoded.border_subtitle = None if current is None else fidelity_note(current) or None
         decoded.set_class(self._text is None, "-empty")
         decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
         path.update(self._path_renderable(session))
