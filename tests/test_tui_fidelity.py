@@ -175,6 +175,16 @@ async def test_every_decoded_text_shows_its_fidelity(tiny_model):
         box = app.query_one("#decoded")
         assert box.border_subtitle == f"fidelity {fidelity_mark(decoded[4].fidelity)}"
         assert not box.border_title  # no "decoding k/9…" once every row is in
+        blend = app.main._latent()  # what c / w copy and save
+        assert blend["fidelity"] == round(decoded[4].fidelity, 6)
+        app.main.input_stage.sentences.focus()
+        await pilot.pause()
+        sentence = app.main._latent()
+        assert sentence["kind"] == "sentence"
+        assert sentence["fidelity"] == round(app.session.selected.fidelity, 6)
+        exported = app.session.to_dict({})
+        assert [s["fidelity"] for s in exported["sentences"]] == \
+            [round(e.fidelity, 6) for e in app.session.entries]
         await pilot.press("f1")
         await pilot.pause()
         help_text = app.screen._markdown

@@ -468,7 +468,7 @@ class Session:
                 "t": self.t_values(),
                 "texts": self.path_texts,
                 "fidelity": None if self.path_texts is None else
-                [_json_float(d.fidelity) for d in self.path_decoded],
+                [json_float(d.fidelity) for d in self.path_decoded],
                 "current": self.t_index,
                 "latents": [latent_list(z) for z in self.path],
             }
@@ -478,7 +478,7 @@ class Session:
             "model": model,
             "sentences": [
                 {"text": e.text, "reconstruction": e.reconstruction,
-                 "fidelity": _json_float(e.fidelity), "truncated": e.truncated,
+                 "fidelity": json_float(e.fidelity), "truncated": e.truncated,
                  "latent": latent_list(e.latent)}
                 for e in ready
             ],
@@ -489,7 +489,7 @@ class Session:
         }
 
 
-def _json_float(value: float | None) -> float | None:
+def json_float(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
