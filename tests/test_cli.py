@@ -297,7 +297,7 @@ def test_train_tokenizer_and_train(capsys, tmp_path):
 def test_tui_is_the_default(capsys, monkeypatch):
     seen = []
     fake = types.ModuleType("tui.app")
-    fake.run_app = lambda model_path=None: seen.append(model_path) or 0
+    fake.run_app = lambda model_path=None, **settings: seen.append(model_path) or 0
     monkeypatch.setitem(sys.modules, "tui.app", fake)
     assert main([]) == 0
     assert main(["tui", "--model", "some/dir"]) == 0
