@@ -18,7 +18,7 @@ from rich.console import Console
 from textlatent import blend_path
 from textlatent.fidelity import DEFAULT, PATH_MIDDLE, VERIFIED_AT, decode_path, decode_verified
 from tui.app import TextLatentApp
-from tui.path_decoder import decode_progressively, nearest, path_budgets
+from tui.path_decoder import batch_size, decode_progressively, nearest, path_budgets
 from tui.session import Session, fidelity_mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,8 @@ def test_progressive_decode_equals_the_library_path_decode(tiny_model):
         got.update(rows)
 
     # update_s=0: one row per call, the slider's row (6) first, then outwards from it
-    assert decode_progressively(tiny_model, path, emit=emit, current=lambda: 6, update_s=0)
+    took = decode_progressively(tiny_model, path, emit=emit, current=lambda: 6, update_s=0)
+    assert took is not None and took > 0
     assert calls == [[6], [5], [7], [4], [8], [3], [2], [1], [0]]
     want = decode_path(tiny_model, path)
     assert [got[i].text for i in range(9)] == [d.text for d in want]
@@ -110,15 +111,30 @@ def test_progressive_decode_equals_the_library_path_decode(tiny_model):
     calls.clear()  # a fast model: the first row alone, then the rest in one batched call
     decode_progressively(tiny_model, path, emit=emit, current=lambda: 0, update_s=60)
     assert calls == [[0], list(range(1, 9))]
+    calls.clear()  # ... and once its speed is known, the next path in one call
+    decode_progressively(tiny_model, path, emit=emit, update_s=60, row_seconds=took)
+    assert calls == [list(range(9))]
+    calls.clear()  # a slow one: about update_s worth of rows per call
+    decode_progressively(tiny_model, path, emit=emit, current=lambda: 4, update_s=0.35,
+                         row_seconds=0.1)
+    assert calls[0] == [3, 4, 5]
+
+
+def test_batch_size_aims_at_the_update_interval():
+    assert batch_size(None, 0.25, 9) == 1
+    assert batch_size(0.001, 0.25, 9) == 9
+    assert batch_size(0.1, 0.25, 9) == 2
+    assert batch_size(2.0, 0.25, 9) == 1
+    assert batch_size(0.0, 0.25, 9) == 9
 
 
 def test_progressive_decode_stops_when_cancelled(tiny_model):
     z = tiny_model.encode(["the cat sat on the mat", "a dog ran home"])
     path = blend_path(z[0], z[1], 9, "slerp")
     calls = []
-    done = decode_progressively(tiny_model, path, emit=calls.append, update_s=0,
+    took = decode_progressively(tiny_model, path, emit=calls.append, update_s=0,
                                 cancelled=lambda: len(calls) >= 2)
-    assert not done and len(calls) == 2
+    assert took is None and len(calls) == 2
 
 
 def test_session_fills_the_path_in_and_knows_its_progress(tiny_model):
@@ -208,21 +224,12 @@ class SlowModel:
 
 @run_async
 async def test_a_slow_model_fills_the_path_in_while_the_slider_moves(tiny_model):
-    slow = SlowModel(tiny_model, 0.12)
-    app = TextLatentApp(model=slow, starters=False)
+    app = TextLatentApp(model=SlowModel(tiny_model, 0.12), starters=False)
     async with app.run_test(size=(160, 45)) as pilot:
-        slow.delay = 0.0  # encode the two sentences quickly
         await pilot.press(*"the cat sat on the mat", "enter", *"a dog ran home", "enter")
-        for _ in range(400):
-            await pilot.pause(0.01)
-            if all(e.ready for e in app.session.entries) and len(app.session.entries) == 2:
-                break
-        await settle(pilot)
-        slow.delay = 0.12
         app.main.transform_stage.slider.focus()
-        await pilot.press("m")  # a new path: decoded row by row from here
         seen_partial = None
-        for _ in range(500):
+        for _ in range(2000):
             await pilot.pause(0.01)
             progress = app.session.path_progress
             if progress and 0 < progress[0] < 9:
@@ -240,7 +247,7 @@ async def test_a_slow_model_fills_the_path_in_while_the_slider_moves(tiny_model)
         await settle(pilot)
         assert app.session.path_progress is None
         a, b = app.session.a, app.session.b
-        want = decode_path(tiny_model, blend_path(a.latent, b.latent, 9, "lerp"))
+        want = decode_path(tiny_model, blend_path(a.latent, b.latent, 9, "slerp"))
         assert app.session.path_texts == [d.text for d in want]
         assert app.main.decode_stage.decoded_text == want[before + 1].text
 

@@ -84,6 +84,7 @@ class TextLatentApp(App[int]):
         self.slide = load_slide()
         self._queue: list[int] = []
         self._decode_lock = threading.Lock()
+        self._row_seconds: float | None = None  # what a path row took to decode, last time
         self._config_folder = config_folder or config_dir()
         self._settings = load_settings(self._config_folder)
 
@@ -175,12 +176,15 @@ class TextLatentApp(App[int]):
             if worker.is_cancelled:
                 return
             try:
-                decode_progressively(model, path, emit=emit,
-                                     current=lambda: self.session.t_index,
-                                     cancelled=lambda: worker.is_cancelled,
-                                     budgets=path_budgets(len(path), key[0] == "blend"))
+                took = decode_progressively(
+                    model, path, emit=emit, current=lambda: self.session.t_index,
+                    cancelled=lambda: worker.is_cancelled, row_seconds=self._row_seconds,
+                    budgets=path_budgets(len(path), key[0] == "blend"))
             except Exception as exc:  # shown as a notification
                 self.post_message(DecodeFailed(key, str(exc)))
+                return
+            if took is not None:
+                self._row_seconds = took
 
     def encode_later(self, entries: Iterable[Entry | None]) -> None:
         """Queue sentences for encoding (they go as soon as the model is ready)."""

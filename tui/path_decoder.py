@@ -2,10 +2,10 @@
 
 The rows get the library's default decode for a path (`textlatent.fidelity.decode_path`): its
 two ends, when they are sentences' encodings, the correcting decode; the points between them
-one greedy decode with its fidelity. The first call decodes one row, the current one; after
-each call the next call's size is set from how long a row took, so a fast model decodes the
-rest in one batched call and a slow one fills in a row or a few at a time, nearest the slider
-first, checking between calls whether the path is still wanted.
+one greedy decode with its fidelity. Each call's size is set from how long a row took in the
+call before (the first call: from the previous path, else one row, the current one), so a fast
+model decodes the path in one batched call and a slow one fills it in a row or a few at a time,
+nearest the slider first, checking between calls whether the path is still wanted.
 """
 
 from __future__ import annotations
@@ -57,19 +57,24 @@ def decode_progressively(model: TextAutoencoder, path: np.ndarray, *,
                          current: Callable[[], int] = lambda: 0,
                          cancelled: Callable[[], bool] = lambda: False,
                          budgets: list[Budget] | None = None,
-                         update_s: float = UPDATE_S) -> bool:
+                         update_s: float = UPDATE_S,
+                         row_seconds: float | None = None) -> float | None:
     """Decode every row of `path`, passing each batch of results to `emit` as it is done.
 
-    Returns False if `cancelled()` turned true first (checked before every call).
+    `row_seconds`: what a row took last time (None: unknown, so the first call is one row).
+    Returns what a row took in the last call, for the next path; None if `cancelled()` turned
+    true first (checked before every call).
     """
     path = np.asarray(path)
     budgets = path_budgets(len(path)) if budgets is None else budgets
     if len(budgets) != len(path):
         raise ValueError(f"{len(budgets)} budgets for {len(path)} rows")
-    pending, size = list(range(len(path))), 1
+    pending = list(range(len(path)))
+    size = batch_size(row_seconds, update_s, len(pending))
+    per_row = row_seconds
     while pending:
         if cancelled():
-            return False
+            return None
         rows = nearest(pending, current(), size)
         start = time.monotonic()
         with WARNINGS_LOCK:
@@ -77,5 +82,14 @@ def decode_progressively(model: TextAutoencoder, path: np.ndarray, *,
         per_row = (time.monotonic() - start) / len(rows)
         emit(decoded)
         pending = [i for i in pending if i not in rows]
-        size = len(pending) if per_row <= 0 else max(1, int(update_s / per_row))
-    return True
+        size = batch_size(per_row, update_s, len(pending))
+    return per_row
+
+
+def batch_size(row_seconds: float | None, update_s: float, rows: int) -> int:
+    """Rows to decode in one call so that it takes about `update_s` (one row when unknown)."""
+    if row_seconds is None:
+        return 1
+    if row_seconds <= 0:
+        return max(1, rows)
+    return max(1, min(rows, int(update_s / row_seconds)))
