@@ -7,7 +7,6 @@ import asyncio
 import functools
 import io
 import math
-import os
 import time
 from pathlib import Path
 
@@ -361,4 +360,3 @@ def test_an_hf_folder_or_id_passes_the_apps_folder_check():
     assert check_model_folder(str(HF_TINY)) is None
     assert check_model_folder("hf:owner/name") is None
     assert "missing" in check_model_folder(str(ROOT / "tests" / "data"))
-    assert os.path.isdir(HF_TINY)
