@@ -251,6 +251,40 @@ async def test_a_slow_model_fills_the_path_in_while_the_slider_moves(tiny_model)
         assert app.main.decode_stage.decoded_text == want[before + 1].text
 
 
+class BrokenModel(SlowModel):
+    """A real tiny model whose decoding breaks down once `broken` is set."""
+
+    broken = False
+
+    def decode(self, latents, *args, **kwargs):
+        if self.broken and len(latents) > 1:
+            raise RuntimeError("the decoder ran out of memory")
+        return super().decode(latents, *args, **kwargs)
+
+
+@run_async
+async def test_a_path_whose_decode_fails_says_so_and_stops_counting(tiny_model):
+    model = BrokenModel(tiny_model, 0.0)
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press(*"the cat sat on the mat", "enter", *"a dog ran home", "enter")
+        await settle(pilot)
+        model.broken = True  # from now on a decode of more than one row fails
+        app.main.transform_stage.slider.focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.session.path_error == "the decoder ran out of memory"
+        assert app.session.path_progress is None and app.session.path_texts is None
+        assert app.query_one("#decoded").border_title == "decoding failed"
+        assert any("Decoding failed: the decoder ran out of memory" in n.message
+                   for n in app._notifications)
+        model.broken = False
+        await pilot.press("m")  # a new path starts afresh
+        await settle(pilot)
+        assert app.session.path_error is None and app.session.path_texts is not None
+        assert not app.query_one("#decoded").border_title
+
+
 # -- the shipped model ---------------------------------------------------------------------------
 @pytest.mark.slow
 @run_async

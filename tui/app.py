@@ -245,7 +245,7 @@ class TextLatentApp(App[int]):
         self.session.set_path_rows(message.key, message.rows)
 
     def on_decode_failed(self, message: DecodeFailed) -> None:
-        if message.key == self.session.path_key:
+        if self.session.set_path_failed(message.key, message.error):
             self.notify(f"Decoding failed: {message.error}", severity="error")
 
     # -- things that write files -------------------------------------------------------------

@@ -125,6 +125,7 @@ class Session:
     path_key: tuple | None = None
     path_texts: list[str] | None = None  # every row's text, once all are decoded
     path_decoded: list[Decoded | None] | None = None  # rows as they arrive (None: pending)
+    path_error: str | None = None  # why decoding the path stopped
     next_end: str = "a"
     _next_id: int = 0
     _listeners: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
@@ -388,6 +389,7 @@ class Session:
         self.path_key = key
         self.path_texts = None
         self.path_decoded = None
+        self.path_error = None
         if key is None:
             self.path = None
         else:
@@ -417,10 +419,19 @@ class Session:
         self.changed()
         return True
 
+    def set_path_failed(self, key: tuple, error: str) -> bool:
+        """Decoding the current path stopped with `error`; False if the key is stale."""
+        if key != self.path_key or self.path is None:
+            return False
+        self.path_error = error
+        self.changed()
+        return True
+
     @property
     def path_progress(self) -> tuple[int, int] | None:
-        """(rows decoded, rows) while a path is decoding; None when there is none or it is done."""
-        if self.path is None or self.path_texts is not None:
+        """(rows decoded, rows) while a path is decoding; None when there is none, it is done
+        or it failed."""
+        if self.path is None or self.path_texts is not None or self.path_error:
             return None
         done = 0 if self.path_decoded is None else sum(d is not None for d in self.path_decoded)
         return done, len(self.path)

@@ -104,11 +104,12 @@ class DecodeStage(Stage):
                             style="dim"))
         # on the box's border: rows decoded so far while the path decodes, and the fidelity
         progress, current = session.path_progress, session.current_decoded
-        decoded.border_title = None if progress is None else \
-            f"decoding {progress[0]}/{progress[1]}…"
+        decoded.border_title = "decoding failed" if session.path_error else None \
+            if progress is None else f"decoding {progress[0]}/{progress[1]}…"
         decoded.border_subtitle = None if current is None else fidelity_note(current) or None
         decoded.set_class(self._text is None, "-empty")
-        decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
+        waiting = "not decoded" if session.path_error else "decoding…"
+        decoded.update(Text(waiting) if self._text is None else Text(printable(self._text)))
         path.update(self._path_renderable(session))
 
     TRANSFORM_MIN_HEIGHT = 9  # what the Transform stage above keeps (app.tcss min-height)
