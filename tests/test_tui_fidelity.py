@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import json
 import math
 import time
 from pathlib import Path
@@ -369,6 +370,20 @@ async def test_app_on_the_hf_stand_in_refuses_its_code_without_the_setting():
         assert "\n" not in app.load_error
         assert "refusing to run" in shown(app, "#error-panel")
         assert app.sub_title == "no model"
+
+
+@pytest.mark.hf
+@pytest.mark.slow
+@pytest.mark.usefixtures("hf_offline")
+def test_tui_bench_runs_on_the_hf_stand_in(capsys):
+    from textlatent.cli import main
+
+    code = main(["tui", "--bench", "--runs", "1", "--model", str(HF_TINY),
+                 "--trust-remote-code"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["runs"] == 1 and data["model_ready_s"] > 0 and data["slider_key_ms"] > 0
 
 
 def test_cli_tui_passes_the_hf_settings_through(monkeypatch):

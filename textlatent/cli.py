@@ -408,7 +408,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
         from tui.startup_bench import measure
 
         try:
-            _emit_json(measure(getattr(args, "model", None), runs=args.runs))
+            _emit_json(measure(getattr(args, "model", None), runs=args.runs,
+                               trust_remote_code=getattr(args, "trust_remote_code", False),
+                               allow_download=getattr(args, "allow_download", False)))
         except (RuntimeError, TimeoutError) as exc:
             raise CliError(f"the app benchmark failed: {exc}") from exc
         return 0
