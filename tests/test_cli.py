@@ -219,6 +219,17 @@ def test_bench_text_lists_the_long_reconstruction(capsys, mdir):
     assert row[0] == "reconstruct_long_ms" and float(row[1]) > 0
 
 
+@pytest.mark.slow
+def test_bench_times_the_default_decode(builtin_model):
+    """reconstruct_ms / reconstruct_long_ms time the default decode: on the long sentence,
+    greedy alone gets the words wrong and the correction rounds bring them back."""
+    from textlatent.bench import default_reconstruct, long_sentence
+
+    text = long_sentence()
+    assert builtin_model.reconstruct([text]) != [text]
+    assert default_reconstruct(builtin_model, [text]) == [text]
+
+
 def test_bench_long_sentence_is_a_fixed_held_out_sentence_of_16_to_20_words():
     from textlatent.bench import long_sentence
     from textlatent.evaluate import read_sentences
@@ -286,7 +297,7 @@ def test_train_tokenizer_and_train(capsys, tmp_path):
 def test_tui_is_the_default(capsys, monkeypatch):
     seen = []
     fake = types.ModuleType("tui.app")
-    fake.run_app = lambda model_path=None: seen.append(model_path) or 0
+    fake.run_app = lambda model_path=None, **settings: seen.append(model_path) or 0
     monkeypatch.setitem(sys.modules, "tui.app", fake)
     assert main([]) == 0
     assert main(["tui", "--model", "some/dir"]) == 0

@@ -20,6 +20,7 @@ from rich.console import Console
 from textual import work
 
 from textlatent import blend_path
+from textlatent.fidelity import decode_path, decode_verified
 from tui.actions import ACTIONS, palette_actions
 from tui.app import TextLatentApp, check_model_folder, run_app
 from tui.messages import ModelLoaded
@@ -67,8 +68,18 @@ async def settle(pilot, rounds: int = 40) -> None:
 
 
 def expected_path(model, a: str, b: str, method: str = "slerp", steps: int = 9) -> list[str]:
+    """The path's texts with the library's default path decode (ends corrected, middle greedy)."""
     za, zb = model.encode([a])[0], model.encode([b])[0]
-    return model.decode(blend_path(za, zb, steps, method))
+    return path_texts(model, blend_path(za, zb, steps, method))
+
+
+def path_texts(model, path) -> list[str]:
+    return [d.text for d in decode_path(model, path)]
+
+
+def default_reconstruction(model, text: str) -> str:
+    """What the app shows under a sentence: the default decode of its latent."""
+    return decode_verified(model, model.encode([text]))[0].text
 
 
 def rendered(renderable, width: int = 300) -> str:
@@ -136,7 +147,7 @@ async def test_typing_works_while_the_model_loads(model):
         assert entry.text == "a red fox" and not entry.ready
         gate.set()
         await settle(pilot)
-        assert entry.reconstruction == model.reconstruct(["a red fox"])[0]
+        assert entry.reconstruction == default_reconstruction(model, "a red fox")
         assert not app.main.encode_stage.loading
 
 
@@ -151,7 +162,7 @@ async def test_typed_sentence_shows_its_reconstruction(model):
         await settle(pilot)
         assert len(app.session.entries) == before + 1
         entry = app.session.entries[-1]
-        expected = model.reconstruct(["the bird flew home"])[0]
+        expected = default_reconstruction(model, "the bird flew home")
         assert entry.reconstruction == expected
         option = app.main.input_stage.sentences.get_option_at_index(before)
         shown = " ".join(rendered(option.prompt).split())
@@ -201,7 +212,7 @@ async def test_too_long_sentence_is_cut_with_a_notification(model):
         assert entry.truncated and len(entry.text) < len(long)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            assert entry.reconstruction == model.reconstruct([long])[0]
+            assert entry.reconstruction == default_reconstruction(model, long)
         assert any("truncated" in n for n in notes(app))
 
 
@@ -251,7 +262,7 @@ async def test_every_slider_position_shows_the_decoded_blend(model, method):
         assert app.session.method == method
         a, b = app.session.a, app.session.b
         assert (a.text, b.text) == (a_text, b_text)
-        expected = model.decode(blend_path(a.latent, b.latent, 9, method))
+        expected = path_texts(model, blend_path(a.latent, b.latent, 9, method))
         app.main.transform_stage.slider.focus()
         await pilot.press("home")
         await settle(pilot)
@@ -288,7 +299,7 @@ async def test_fifty_fast_slider_presses_end_on_the_final_position(model):
         assert app.session.method == method
         assert app.main.transform_stage.slider.index == final
         a, b = app.session.a, app.session.b
-        expected = model.decode(blend_path(a.latent, b.latent, 9, method))
+        expected = path_texts(model, blend_path(a.latent, b.latent, 9, method))
         assert app.main.decode_stage.decoded_text == expected[final]
         assert printable(expected[final]).strip()[:20] in str(app.query_one("#decoded").render())
 

@@ -18,8 +18,10 @@ import pytest
 from rich.console import Console
 
 from textlatent import directions, transforms
+from textlatent.fidelity import DEFAULT, GREEDY, decode_verified
 from textlatent.latent import normalize
 from tui.app import TextLatentApp
+from tui.decoding import decode_defaults, row_budgets
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
 
@@ -225,7 +227,8 @@ async def test_decoding_choices_greedy_beam_sampled(tiny_model):
         await start(pilot)
         session = app.session
         path = session.path.copy()
-        await pilot.press("d", "up", "up")  # greedy -> verified -> beam
+        assert session.decoding["how"] == "auto"
+        await pilot.press("d", "up", "up", "up")  # auto -> greedy -> verified -> beam
         await settle(pilot)
         assert session.decoding["how"] == "beam"
         assert session.path_texts == tiny_model.decode(path, beam=4)
@@ -242,6 +245,49 @@ async def test_decoding_choices_greedy_beam_sampled(tiny_model):
         np.testing.assert_allclose(session.path_fidelity,
                                    np.einsum("nd,nd->n", normalize(path), scored), atol=1e-5)
         assert "sampled T=0.7 p=0.9 seed 0" in caption(app)
+
+
+def test_row_budgets_auto_corrects_only_sentences_encodings():
+    """auto: a blend's two ends (sentences' encodings) get the library's default decode, every
+    other row (blend middles, any other transform's rows) one greedy decode; verified corrects
+    every row; beam and sampled are not budgeted (one batched call)."""
+    options = decode_defaults()
+    assert options["how"] == "auto"
+    assert row_budgets(options, 5, blend=True) == [DEFAULT, GREEDY, GREEDY, GREEDY, DEFAULT]
+    assert row_budgets(options, 5, blend=False) == [GREEDY] * 5
+    assert row_budgets({**options, "how": "verified"}, 3, blend=False) == [DEFAULT] * 3
+    assert row_budgets({**options, "how": "greedy"}, 3, blend=True) == [GREEDY] * 3
+    assert row_budgets({**options, "how": "beam"}, 3, blend=True) is None
+    assert row_budgets({**options, "how": "sampled"}, 3, blend=False) is None
+
+
+def same_decodes(got, want) -> bool:
+    """The same texts and tries; fidelities equal up to float noise (rows decode in batches of
+    whatever size the path decoder picks)."""
+    return [(d.text, [(s.source, s.text) for s in d.steps]) for d in got] == \
+        [(d.text, [(s.source, s.text) for s in d.steps]) for d in want] and \
+        np.allclose([d.fidelity for d in got], [d.fidelity for d in want], atol=1e-5)
+
+
+@run_async
+async def test_variations_verified_corrects_every_row(tiny_model):
+    app = TextLatentApp(model=tiny_model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await start(pilot)
+        session = app.session
+        app.main.action_mode("vary")
+        await settle(pilot)
+        z = session.path.copy()
+        greedy = decode_verified(tiny_model, z, GREEDY)
+        # auto: these rows are no sentence's encoding, so one greedy decode each
+        assert same_decodes(session.path_decoded, greedy)
+        session.set_decoding("how", "verified")
+        await settle(pilot)
+        want = decode_verified(tiny_model, z, DEFAULT)
+        assert same_decodes(session.path_decoded, want)
+        assert session.path_texts == [d.text for d in want]
+        assert any(len(d.steps) > 1 for d in want)  # the tiny model's rows need rounds
+        assert "verified" in str(app.main.decode_stage.border_title)
 
 
 @run_async

@@ -408,11 +408,15 @@ def cmd_tui(args: argparse.Namespace) -> int:
         from tui.startup_bench import measure
 
         try:
-            _emit_json(measure(getattr(args, "model", None), runs=args.runs))
+            _emit_json(measure(getattr(args, "model", None), runs=args.runs,
+                               trust_remote_code=getattr(args, "trust_remote_code", False),
+                               allow_download=getattr(args, "allow_download", False)))
         except (RuntimeError, TimeoutError) as exc:
             raise CliError(f"the app benchmark failed: {exc}") from exc
         return 0
-    code = run_app(getattr(args, "model", None))
+    code = run_app(getattr(args, "model", None),
+                   trust_remote_code=getattr(args, "trust_remote_code", False),
+                   allow_download=getattr(args, "allow_download", False))
     return code if isinstance(code, int) else 0
 
 
@@ -557,7 +561,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
 
     p = sub.add_parser("tui", help="start the terminal app (the default)")
-    p.add_argument("--model", metavar="DIR", help="model folder (default: the builtin model)")
+    p.add_argument("--model", metavar="DIR",
+                   help="model folder or hf:OWNER/NAME[@REV] (default: the builtin model)")
+    p.add_argument("--trust-remote-code", action="store_true",
+                   help="let a transformers model run the code it ships (read it first)")
+    p.add_argument("--allow-download", action="store_true",
+                   help="let an hf: model be fetched from the Hugging Face Hub")
     p.add_argument("--bench", action="store_true",
                    help="time start-up and slider latency headlessly, print JSON")
     p.add_argument("--runs", type=_int_range(1, 50), default=3, help="runs for --bench")

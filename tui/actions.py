@@ -75,8 +75,9 @@ ACTIONS: tuple[Action, ...] = (
            "(question, negation, past…)", doc_keys="t / palette", palette="Transform: edit"),
     Action("o", "focus_form", "Settings", "Go to the transform's settings (←/→ a field, ↑/↓ "
            "its value)", palette="Transform settings"),
-    Action("d", "focus_decoding", "Decoding", "Go to the decoding choices: greedy, verified, "
-           "beam, sampled (temperature, top-p, seed)", show=False, palette="Decoding choices"),
+    Action("d", "focus_decoding", "Decoding", "Go to the decoding choices: auto, greedy, "
+           "verified, beam, sampled (temperature, top-p, seed)", show=False,
+           palette="Decoding choices"),
     Action("r", "reseed", "Reseed", "New seed for variations, samples or a sampled decode",
            show=False, palette="New seed"),
     Action("n", "add_decoded", "Add text", "Add the current decoded text to the sentence list",

@@ -26,7 +26,6 @@ from textual.worker import get_current_worker
 from .actions import bindings, help_markdown, palette_actions
 from .config import config_dir, load_settings, save_settings
 from .messages import (
-    _WARNINGS_LOCK,
     DecodeFailed,
     Encoded,
     ExtrasLoaded,
@@ -36,7 +35,8 @@ from .messages import (
     PathDecoded,
     encode_one,
 )
-from .model_folder import check_model_folder, short_count
+from .model_folder import check_model_folder, model_line
+from .path_decoder import WARNINGS_LOCK, decode_progressively
 from .screens.main import MainScreen
 from .session import Entry, Session
 from .sharing import model_info
@@ -51,14 +51,19 @@ if TYPE_CHECKING:
 REPLACED_SYSTEM_COMMANDS = {"Screenshot", "Keys"}
 
 
-def run_app(model_path: str | None = None) -> int:
-    """Start the app (the `textlatent` / `textlatent tui` command); returns the exit code."""
+def run_app(model_path: str | None = None, *, trust_remote_code: bool = False,
+            allow_download: bool = False) -> int:
+    """Start the app (the `textlatent` / `textlatent tui` command); returns the exit code.
+
+    `trust_remote_code` and `allow_download` go to `load_model` (the hf backend's settings).
+    """
     problem = check_model_folder(model_path)
     if problem:
         hint = "" if model_path else "; pass --model DIR to use another model folder"
         print(f"textlatent: {problem}{hint}", file=sys.stderr)
         return 2
-    app = TextLatentApp(model_path=model_path)
+    app = TextLatentApp(model_path=model_path, trust_remote_code=trust_remote_code,
+                        allow_download=allow_download)
     app.run()
     return 1 if app.load_error else (app.return_code or 0)
 
@@ -74,9 +79,12 @@ class TextLatentApp(App[int]):
 
     def __init__(self, model_path: str | Path | None = None, *,
                  model: TextAutoencoder | None = None, starters: bool = True,
-                 steps: int = 9, config_folder: Path | None = None) -> None:
+                 steps: int = 9, config_folder: Path | None = None,
+                 trust_remote_code: bool = False, allow_download: bool = False) -> None:
         super().__init__()
         self.model_path = model_path
+        self.trust_remote_code = trust_remote_code  # let a transformers model run its own code
+        self.allow_download = allow_download  # let an hf: model be fetched from the Hub
         self.model: TextAutoencoder | None = None
         self.load_error: str | None = None
         self._given_model = model
@@ -85,6 +93,7 @@ class TextLatentApp(App[int]):
         self.slide = load_slide()
         self._queue: list[int] = []
         self._decode_lock = threading.Lock()
+        self._row_seconds: float | None = None  # what a path row took to decode, last time
         self._config_folder = config_folder or config_dir()
         self._settings = load_settings(self._config_folder)
 
@@ -138,7 +147,8 @@ class TextLatentApp(App[int]):
                 torch.set_num_threads(1)
                 from textlatent import load_model
 
-                model = load_model(self.model_path)
+                model = load_model(self.model_path, trust_remote_code=self.trust_remote_code,
+                                   allow_download=self.allow_download)
             except Exception as exc:  # any failure is shown in the app, never a traceback
                 self.post_message(ModelFailed(str(exc) or type(exc).__name__))
                 return
@@ -165,31 +175,49 @@ class TextLatentApp(App[int]):
 
     @work(thread=True, exclusive=True, group="decode", exit_on_error=False)
     def decode_path(self, key: tuple, path: Any) -> None:
-        """Decode the whole path in one batched call; slider moves just pick from it.
+        """Decode the path (the default decode, each row with its fidelity); slider moves just
+        pick from it. Rows are posted as they are decoded, the slider's row first, so a slow
+        model fills the path in while the slider stays usable (see path_decoder).
 
-        A newer request cancels this one; requests queue on a lock, so ones cancelled while
-        waiting (say, `m` held down) never decode at all. The key says how: its first item is
-        the transform, its last the decoding choices.
+        A newer request cancels this one (checked between calls); requests queue on a lock, so
+        ones cancelled while waiting (say, `m` held down) never decode at all. The key says how:
+        its first item is the transform, its last the decoding choices (`tui/decoding.py`):
+        auto, greedy and verified go row by row through path_decoder; beam and sampled are one
+        batched call (a seed must give the same texts however the rows are split).
         """
-        from .decoding import decode_rows
+        from .decoding import decode_rows, row_budgets
 
         worker = get_current_worker()
-        if self.model is None:
+        model = self.model
+        if model is None:
             return
+
+        def emit(rows: dict) -> None:
+            if not worker.is_cancelled:
+                self.post_message(PathDecoded(key, rows))
+
         with self._decode_lock:
             if worker.is_cancelled:
                 return
             try:
-                # scoring re-encodes; a truncation warning from it must not reach an encode
-                # that is recording its own (messages.encode_one)
-                with _WARNINGS_LOCK:
-                    texts, fidelity = decode_rows(self.model, path, dict(key[-1]),
-                                                  path=key[0] == "blend")
+                options = dict(key[-1])
+                blend = key[0] == "blend"
+                budgets = row_budgets(options, len(path), blend)
+                if budgets is None:
+                    # scoring re-encodes; a truncation warning from it must not reach an encode
+                    # that is recording its own (messages.encode_one)
+                    with WARNINGS_LOCK:
+                        emit(dict(enumerate(decode_rows(model, path, options, blend))))
+                    return
+                took = decode_progressively(
+                    model, path, emit=emit, current=lambda: self.session.t_index,
+                    cancelled=lambda: worker.is_cancelled, row_seconds=self._row_seconds,
+                    budgets=budgets)
             except Exception as exc:  # shown as a notification
                 self.post_message(DecodeFailed(key, str(exc)))
                 return
-        if not worker.is_cancelled:
-            self.post_message(PathDecoded(key, texts, fidelity))
+            if took is not None:
+                self._row_seconds = took
 
     @work(thread=True, exclusive=True, group="neighbors", exit_on_error=False)
     def find_neighbors(self, key: tuple, z: Any, k: int = 5) -> None:
@@ -202,7 +230,7 @@ class TextLatentApp(App[int]):
             if worker.is_cancelled:
                 return
             try:
-                with _WARNINGS_LOCK:
+                with WARNINGS_LOCK:
                     found = index.search(z, k=min(k, len(index)), model=self.model)[0]
             except Exception as exc:  # shown in the Decode stage
                 self.post_message(NeighborsFound(key, None, f"no neighbours: {exc}"))
@@ -233,8 +261,7 @@ class TextLatentApp(App[int]):
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         model = self.model = message.model
-        params = short_count(model.num_parameters)
-        self.sub_title = f"{model.name} · D={model.dim} · {params} params"
+        self.sub_title = model_line(model)
         self.main.model_ready()
         self._flush_queue()
         path = self.session.path
@@ -252,7 +279,8 @@ class TextLatentApp(App[int]):
         entry = self.session.set_encoded(
             result.entry_id, latent=result.latent, reconstruction=result.reconstruction,
             text=result.seen_text if result.truncated else None, truncated=result.truncated,
-            pieces=result.pieces, error=result.error)
+            pieces=result.pieces, error=result.error, fidelity=result.fidelity,
+            steps=result.steps)
         if entry is None:  # removed meanwhile
             return
         if result.error:
@@ -266,7 +294,7 @@ class TextLatentApp(App[int]):
                         "nonsense back.", title="Not English?", severity="warning")
 
     def on_path_decoded(self, message: PathDecoded) -> None:
-        self.session.set_path_texts(message.key, message.texts, message.fidelity)
+        self.session.set_path_rows(message.key, message.rows)
 
     def on_extras_loaded(self, message: ExtrasLoaded) -> None:
         self.session.set_extras(message.extras)
@@ -275,7 +303,7 @@ class TextLatentApp(App[int]):
         self.main.show_neighbors(message.key, message.neighbors, message.note)
 
     def on_decode_failed(self, message: DecodeFailed) -> None:
-        if message.key == self.session.path_key:
+        if self.session.set_path_failed(message.key, message.error):
             self.notify(f"Decoding failed: {message.error}", severity="error")
 
     # -- things that write files -------------------------------------------------------------

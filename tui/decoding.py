@@ -1,7 +1,9 @@
-"""The Decode stage's choices (greedy, verified, beam, sampled) and the decode they run.
+"""The Decode stage's choices (auto, greedy, verified, beam, sampled) and the decode they run.
 
-Textual-free: the app's decode worker calls `decode_rows`; the Decode stage's form is drawn
-from `DECODE_PARAMS`, parameters in the same `Param` form as the transform registry's.
+Textual-free: the app's decode worker hands the budgeted choices' `row_budgets` to
+`path_decoder` (rows arrive as they are done) and runs `decode_rows` for beam and sampled (one
+batched call, so a seed gives the same texts); the Decode stage's form is drawn from
+`DECODE_PARAMS`, parameters in the same `Param` form as the transform registry's.
 """
 
 from __future__ import annotations
@@ -10,15 +12,21 @@ from typing import Any
 
 import numpy as np
 
+from textlatent.fidelity import DEFAULT, GREEDY, Budget, Decoded
 from textlatent.transforms import Param
 
-HOW = ("greedy", "verified", "beam", "sampled")
+from .path_decoder import decode_rows as decode_budgeted
+from .path_decoder import path_budgets
+
+HOW = ("auto", "greedy", "verified", "beam", "sampled")
 
 DECODE_PARAMS: dict[str, Param] = {p.name: p for p in (
-    Param("how", "Decode", str, "greedy", choices=HOW,
-          help="greedy: the likeliest token each step; verified: greedy, then correction "
-               "rounds for rows whose text does not map back to their latent; beam: beam "
-               "search; sampled: top-p sampling with a temperature and a seed"),
+    Param("how", "Decode", str, "auto", choices=HOW,
+          help="auto: the library's default: rows that are sentences' encodings (a blend's "
+               "ends) get correction rounds, the rest one greedy decode; greedy: the likeliest "
+               "token each step; verified: greedy, then correction rounds for every row whose "
+               "text does not map back to its latent; beam: beam search; sampled: top-p "
+               "sampling with a temperature and a seed"),
     Param("beam", "Beam", int, 4, 2, 16, help="beam: how many hypotheses are kept"),
     Param("temperature", "Temp.", float, 0.7, 0.05, 2.0,
           help="sampled: below 1 sharper, above 1 wilder"),
@@ -27,7 +35,7 @@ DECODE_PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("seed", "Seed", int, 0, 0, 2**32 - 1, help="sampled: same seed, same texts"),
 )}
 
-USED_BY = {"greedy": (), "verified": (), "beam": ("beam",),
+USED_BY = {"auto": (), "greedy": (), "verified": (), "beam": ("beam",),
            "sampled": ("temperature", "top_p", "seed")}
 """Which of the other choices each decoding uses (the form shows only those)."""
 
@@ -37,7 +45,7 @@ def decode_defaults() -> dict[str, Any]:
 
 
 def describe(options: dict[str, Any]) -> str:
-    """'greedy', 'beam 4', 'sampled T=0.7 p=0.9 seed 0'."""
+    """'auto', 'greedy', 'beam 4', 'sampled T=0.7 p=0.9 seed 0'."""
     how = options["how"]
     if how == "beam":
         return f"beam {options['beam']}"
@@ -47,24 +55,36 @@ def describe(options: dict[str, Any]) -> str:
     return how
 
 
-def decode_rows(model, latents: np.ndarray, options: dict[str, Any],
-                path: bool = False) -> tuple[list[str], list[float]]:
-    """Decode latents (n, D) as `options` say; (texts, each text's fidelity).
+def row_budgets(options: dict[str, Any], n: int, blend: bool) -> list[Budget] | None:
+    """Each row's decode budget for the budgeted choices (auto, greedy, verified), which decode
+    row by row (so a path can fill in as it goes); None for beam and sampled.
 
-    `path`: the rows are a blend path whose ends are sentences' encodings; "verified" then
-    corrects only the ends (`fidelity.decode_path`).
+    `blend`: the rows are a blend path, whose two ends are sentences' encodings; "auto" then
+    corrects those ends and decodes the points between greedily (`fidelity.decode_path`), and
+    every other transform's rows (no sentence's encoding) greedily.
     """
-    from textlatent.fidelity import DEFAULT, decode_path, decode_scored, decode_verified
-
     how = options["how"]
+    if how == "auto":
+        return path_budgets(n, sentence_ends=blend)
+    if how == "greedy":
+        return [GREEDY] * n
     if how == "verified":
-        rows = decode_path(model, latents, DEFAULT) if path else \
-            decode_verified(model, latents, DEFAULT)
-    elif how == "beam":
-        rows = decode_scored(model, latents, beam=int(options["beam"]))
-    elif how == "sampled":
-        rows = decode_scored(model, latents, temperature=float(options["temperature"]),
+        return [DEFAULT] * n
+    return None
+
+
+def decode_rows(model, latents: np.ndarray, options: dict[str, Any],
+                blend: bool = False) -> list[Decoded]:
+    """Decode latents (n, D) as `options` say, in one go: each text with its fidelity."""
+    from textlatent.fidelity import decode_scored
+
+    budgets = row_budgets(options, len(latents), blend)
+    if budgets is not None:
+        return [d for _, d in sorted(decode_budgeted(model, latents, budgets,
+                                                     list(range(len(latents)))).items())]
+    if options["how"] == "beam":
+        return decode_scored(model, latents, beam=int(options["beam"]))
+    if options["how"] == "sampled":
+        return decode_scored(model, latents, temperature=float(options["temperature"]),
                              top_p=float(options["top_p"]), seed=int(options["seed"]))
-    else:
-        rows = decode_scored(model, latents)
-    return [r.text for r in rows], [r.fidelity for r in rows]
+    raise ValueError(f"unknown decoding {options['how']!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -10,11 +9,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.message import Message
 
+from .path_decoder import WARNINGS_LOCK
+
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
+    from textlatent.fidelity import Decoded, Step
 
-# warnings.catch_warnings swaps process-wide state: one encode at a time may use it.
-_WARNINGS_LOCK = threading.Lock()
+_WARNINGS_LOCK = WARNINGS_LOCK  # one thread at a time may swap the warnings state
 
 
 @dataclass
@@ -28,21 +29,25 @@ class EncodeResult:
     truncated: bool = False
     error: str | None = None
     pieces: list[str] | None = None
+    fidelity: float | None = None
+    steps: tuple[Step, ...] = ()
 
 
 def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult:
-    """Encode and reconstruct one text exactly as `model.reconstruct([text])` does.
+    """Encode one text and reconstruct it with the default decode (`decode_verified`: greedy,
+    checked against the latent, corrected where it does not verify), keeping the tries.
 
     A text over the model's token limit is cut by the library with a TruncationWarning;
     we catch it and report the part the model actually saw.
     """
     from textlatent.backends.base import TruncationWarning
+    from textlatent.fidelity import DEFAULT, decode_verified
 
     with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             latent = model.encode([text])
-            reconstruction = model.decode(latent)[0]
+            decoded = decode_verified(model, latent, DEFAULT)[0]
             truncated = any(issubclass(w.category, TruncationWarning) for w in caught)
             seen = model.fit(text) if truncated else text
             pieces = model.pieces(seen)
@@ -50,7 +55,8 @@ def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult
             return EncodeResult(entry_id, error=str(exc))
         except Exception as exc:  # any failure becomes a notification
             return EncodeResult(entry_id, error=f"{type(exc).__name__}: {exc}")
-    return EncodeResult(entry_id, latent[0], reconstruction, seen, truncated, pieces=pieces)
+    return EncodeResult(entry_id, latent[0], decoded.text, seen, truncated, pieces=pieces,
+                        fidelity=decoded.fidelity, steps=decoded.steps)
 
 
 class ModelLoaded(Message):
@@ -78,14 +84,12 @@ class Encoded(Message):
 
 
 class PathDecoded(Message):
-    """Every row of the transform's path (for `key`) was decoded; `fidelity` per row."""
+    """Some rows of the path for `key` were decoded (row index -> text with its fidelity)."""
 
-    def __init__(self, key: tuple, texts: list[str],
-                 fidelity: list[float] | None = None) -> None:
+    def __init__(self, key: tuple, rows: dict[int, Decoded]) -> None:
         super().__init__()
         self.key = key
-        self.texts = texts
-        self.fidelity = fidelity
+        self.rows = rows
 
 
 class DecodeFailed(Message):

@@ -8,6 +8,7 @@ changes can be made as one with `with session.batch():`.
 from __future__ import annotations
 
 import json
+import math
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from textlatent import transforms as registry
+from textlatent.fidelity import VERIFIED_AT, Decoded, Step
 from textlatent.latent import cosine
 
 from .decoding import DECODE_PARAMS, decode_defaults
@@ -58,6 +60,15 @@ def latent_list(z: np.ndarray) -> list[float]:
     return [round(float(v), 6) for v in np.asarray(z, np.float32).ravel()]
 
 
+def fidelity_mark(fidelity: float | None) -> str:
+    """✓ for a verified decode (its text encodes back to its latent), else the cosine: '0.97'."""
+    if fidelity is None or math.isnan(fidelity):
+        return ""
+    if fidelity >= VERIFIED_AT:
+        return "✓"
+    return f"{math.floor(fidelity * 100) / 100:.2f}"  # rounded down: never 1.00 unverified
+
+
 def byte_share(pieces: list[str]) -> float:
     """The share of tokenizer pieces that are byte fallbacks like <0xE2>."""
     if not pieces:
@@ -76,6 +87,8 @@ class Entry:
     truncated: bool = False
     error: str | None = None
     pieces: list[str] | None = None
+    fidelity: float | None = None  # cos(z, encode(reconstruction))
+    steps: tuple[Step, ...] = ()  # the decode's tries: greedy, then any correction rounds
 
     @property
     def ready(self) -> bool:
@@ -146,9 +159,9 @@ class Session:
     path: np.ndarray | None = None
     path_key: tuple | None = None
     path_labels: list[str] | None = None
-    path_error: str | None = None
-    path_texts: list[str] | None = None
-    path_fidelity: list[float] | None = None
+    transform_error: str | None = None  # why the transform gave no path (its inputs' fault)
+    path_decoded: list[Decoded | None] | None = None  # rows as they arrive (None: pending)
+    path_error: str | None = None  # why decoding the path stopped
     next_end: str = "a"
     _next_id: int = 0
     _listeners: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
@@ -223,7 +236,8 @@ class Session:
     def set_encoded(self, entry_id: int, *, latent: np.ndarray | None = None,
                     reconstruction: str | None = None, text: str | None = None,
                     truncated: bool = False, pieces: list[str] | None = None,
-                    error: str | None = None) -> Entry | None:
+                    error: str | None = None, fidelity: float | None = None,
+                    steps: tuple[Step, ...] = ()) -> Entry | None:
         """Store what the model made of a sentence; an error removes the sentence."""
         entry = self.get(entry_id)
         if entry is None:
@@ -233,6 +247,7 @@ class Session:
         else:
             entry.latent, entry.reconstruction = latent, reconstruction
             entry.truncated, entry.pieces = truncated, pieces
+            entry.fidelity, entry.steps = fidelity, tuple(steps)
             if text:
                 entry.text = text
         self.changed()
@@ -578,8 +593,8 @@ class Session:
 
     def waiting_text(self) -> str:
         """One line on why the stages are empty (a transform's own error included)."""
-        if self.path_error:
-            return self.path_error
+        if self.transform_error:
+            return self.transform_error
         reason = self.waiting_for or "ends"
         if reason in ("prior", "direction", "index"):
             return self.extras.notes.get(reason, WAITING[reason])
@@ -601,28 +616,74 @@ class Session:
         if key == self.path_key:
             return False
         self.path_key = key
-        self.path_texts = self.path_fidelity = None
-        self.path = self.path_labels = self.path_error = None
+        self.path_decoded = None
+        self.path = self.path_labels = self.path_error = self.transform_error = None
         if key is not None:
             _, inputs, _ = self._inputs()
             try:
                 self.path, self.path_labels = self.spec.run(inputs, self._registry_params())
             except ValueError as exc:  # e.g. arithmetic terms that cancel out
                 self.path_key = None
-                self.path_error = f"{self.spec.title}: {exc}"
+                self.transform_error = f"{self.spec.title}: {exc}"
                 return True
             self.t_index = max(0, min(len(self.path) - 1, self.t_index))
         return True
 
     def set_path_texts(self, key: tuple, texts: list[str],
                        fidelity: list[float] | None = None) -> bool:
-        """Store decoded texts if they are for the current path; False if they are stale."""
-        if key != self.path_key or self.path is None or len(texts) != len(self.path):
+        """Store every row's text (and fidelity, NaN when unknown) if they are for the current
+        path; False if they are stale."""
+        if self.path is None or len(texts) != len(self.path):
             return False
-        self.path_texts = list(texts)
-        self.path_fidelity = None if fidelity is None else [float(f) for f in fidelity]
+        fids = [math.nan] * len(texts) if fidelity is None else [float(f) for f in fidelity]
+        return self.set_path_rows(key, {i: Decoded(t, f) for i, (t, f)
+                                        in enumerate(zip(texts, fids))})
+
+    def set_path_rows(self, key: tuple, rows: dict[int, Decoded]) -> bool:
+        """Store some decoded rows if they are for the current path; False if they are stale.
+
+        Rows arrive as they are decoded; `path_texts` is there once every row is in.
+        """
+        if key != self.path_key or self.path is None \
+                or any(not 0 <= i < len(self.path) for i in rows):
+            return False
+        if self.path_decoded is None:
+            self.path_decoded = [None] * len(self.path)
+        for i, decoded in rows.items():
+            self.path_decoded[i] = decoded
         self.changed()
         return True
+
+    def set_path_failed(self, key: tuple, error: str) -> bool:
+        """Decoding the current path stopped with `error`; False if the key is stale."""
+        if key != self.path_key or self.path is None:
+            return False
+        self.path_error = error
+        self.changed()
+        return True
+
+    @property
+    def path_texts(self) -> list[str] | None:
+        """Every row's text, once all are decoded."""
+        if self.path_decoded is None or any(d is None for d in self.path_decoded):
+            return None
+        return [d.text for d in self.path_decoded]
+
+    @property
+    def path_fidelity(self) -> list[float] | None:
+        """Every row's fidelity (NaN: unknown), once all are decoded."""
+        if self.path_texts is None:
+            return None
+        return [d.fidelity for d in self.path_decoded]
+
+    @property
+    def path_progress(self) -> tuple[int, int] | None:
+        """(rows decoded, rows) while a path is decoding; None when there is none, it is done
+        or it failed."""
+        if self.path is None or self.path_texts is not None or self.path_error:
+            return None
+        done = 0 if self.path_decoded is None else sum(d is not None for d in self.path_decoded)
+        return done, len(self.path)
 
     def raw_lerp_norm(self) -> float | None:
         """‖(1−t)·A + t·B‖ before renormalising: how far a straight line dips inside the sphere."""
@@ -639,16 +700,21 @@ class Session:
         return self.path[self.t_index]
 
     @property
-    def current_text(self) -> str | None:
-        if self.path_texts is None or not 0 <= self.t_index < len(self.path_texts):
+    def current_decoded(self) -> Decoded | None:
+        """The current row's decode (text, fidelity, tries), once it has arrived."""
+        if self.path_decoded is None or not 0 <= self.t_index < len(self.path_decoded):
             return None
-        return self.path_texts[self.t_index]
+        return self.path_decoded[self.t_index]
+
+    @property
+    def current_text(self) -> str | None:
+        decoded = self.current_decoded
+        return None if decoded is None else decoded.text
 
     @property
     def current_fidelity(self) -> float | None:
-        if self.path_fidelity is None or not 0 <= self.t_index < len(self.path_fidelity):
-            return None
-        return self.path_fidelity[self.t_index]
+        decoded = self.current_decoded
+        return None if decoded is None or math.isnan(decoded.fidelity) else decoded.fidelity
 
     def current_label(self) -> str:
         rows = self.rows()
@@ -681,6 +747,8 @@ class Session:
                 "steps": self.steps,
                 "t": self.t_values(),
                 "texts": self.path_texts,
+                "fidelity": None if self.path_texts is None else
+                [json_float(d.fidelity) for d in self.path_decoded],
                 "current": self.t_index,
                 "latents": [latent_list(z) for z in self.path],
             }
@@ -689,7 +757,8 @@ class Session:
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "model": model,
             "sentences": [
-                {"text": e.text, "reconstruction": e.reconstruction, "truncated": e.truncated,
+                {"text": e.text, "reconstruction": e.reconstruction,
+                 "fidelity": json_float(e.fidelity), "truncated": e.truncated,
                  "latent": latent_list(e.latent)}
                 for e in ready
             ],
@@ -699,6 +768,10 @@ class Session:
             "blend": blend,
             "transform": transform,
         }
+
+
+def json_float(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
 def default_export_name() -> str:

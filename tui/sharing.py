@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .session import Session, latent_list, write_export
+from .session import Session, json_float, latent_list, write_export
 
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
@@ -31,13 +31,17 @@ def latent_json(session: Session, model_name: str | None,
                 "row": session.current_label(), "text": session.current_text,
                 "latent": latent_list(session.current_latent)}
     if source == "blend" and session.current_latent is not None:
+        decoded = session.current_decoded
         return {"model": model_name, "kind": "blend", "a": session.a.text,
                 "b": session.b.text, "method": session.method, "t": round(session.t, 6),
-                "text": session.current_text, "latent": latent_list(session.current_latent)}
+                "text": session.current_text,
+                "fidelity": json_float(decoded and decoded.fidelity),
+                "latent": latent_list(session.current_latent)}
     entry = session.selected
     if entry is not None and entry.ready:
         return {"model": model_name, "kind": "sentence", "text": entry.text,
-                "reconstruction": entry.reconstruction, "latent": latent_list(entry.latent)}
+                "reconstruction": entry.reconstruction, "fidelity": json_float(entry.fidelity),
+                "latent": latent_list(entry.latent)}
     return None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,13 +30,17 @@ def _median(values: list) -> float | None:
     return round(statistics.median(values), 4) if values else None
 
 
-def measure(model_path: str | None = None, runs: int = 3) -> dict:
-    """Median timings over `runs` fresh processes."""
+def measure(model_path: str | None = None, runs: int = 3, *, trust_remote_code: bool = False,
+            allow_download: bool = False) -> dict:
+    """Median timings over `runs` fresh processes (the hf settings as in `run_app`)."""
     rows = []
+    flags = [flag for flag, on in (("--trust-remote-code", trust_remote_code),
+                                   ("--allow-download", allow_download)) if on]
     for _ in range(runs):
         start = time.time()
-        cmd = [sys.executable, "-m", "tui.startup_bench", model_path or ""]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
+        cmd = [sys.executable, "-m", "tui.startup_bench", model_path or "", *flags]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300,
+                             env=_child_env())
         if out.returncode != 0:
             raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr else "failed")
         child = json.loads(out.stdout.strip().splitlines()[-1])
@@ -53,6 +58,14 @@ def measure(model_path: str | None = None, runs: int = 3) -> dict:
         "runs": runs, "terminal": f"{SIZE[0]}x{SIZE[1]}"}
 
 
+def _child_env() -> dict[str, str]:
+    """The environment of a measured run: it imports this very `tui` package, wherever the
+    current folder is."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root if not path else f"{root}{os.pathsep}{path}"}
+
+
 async def _until(pilot, condition, timeout: float = 120.0) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -61,11 +74,13 @@ async def _until(pilot, condition, timeout: float = 120.0) -> None:
         await pilot.pause(0.005)
 
 
-async def _child(model_path: str | None) -> dict:
+async def _child(model_path: str | None, flags: list[str]) -> dict:
     from .app import TextLatentApp
 
     with tempfile.TemporaryDirectory() as config:
-        app = TextLatentApp(model_path=model_path, config_folder=Path(config))
+        app = TextLatentApp(model_path=model_path, config_folder=Path(config),
+                            trust_remote_code="--trust-remote-code" in flags,
+                            allow_download="--allow-download" in flags)
         async with app.run_test(size=SIZE) as pilot:
             painted = time.time()
             await _until(pilot, lambda: app.model is not None or app.load_error is not None)
@@ -125,5 +140,6 @@ async def _child(model_path: str | None) -> dict:
 
 
 if __name__ == "__main__":
-    result = asyncio.run(_child(sys.argv[1] or None if len(sys.argv) > 1 else None))
+    result = asyncio.run(_child(sys.argv[1] or None if len(sys.argv) > 1 else None,
+                                sys.argv[2:]))
     print(json.dumps(result))

@@ -194,7 +194,8 @@ class MainScreen(Screen[None]):
             self.query_one("#error-panel", Static).update(Text.assemble(
                 ("Could not load the model\n", "bold"), error,
                 "\n\nStart again with `textlatent tui --model DIR` (a folder with config.json, "
-                "model.safetensors and tokenizer.model). The slide still works."))
+                "model.safetensors and tokenizer.model; a transformers folder or hf:OWNER/NAME "
+                "needs --trust-remote-code). The slide still works."))
             self.query_one(StageArea).add_class("-failed")
             sentences.set_waiting_text("no model loaded")
         else:

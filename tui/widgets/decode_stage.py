@@ -1,6 +1,8 @@
 """DecodeStage (4. Decode): the text decoded at the current row, and every row of the path.
 
 The rows come from the session as (label, latent) pairs, so any transform's path draws here.
+Each decoded text carries its fidelity, cos(z, encode(text)): ✓ when the text encodes back to
+its latent, else the number. Rows fill in as they are decoded.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from textlatent.fidelity import VERIFIED_AT
+from textlatent.fidelity import Decoded
 
 from ..decoding import DECODE_PARAMS, USED_BY, describe
 from ..params import Field
-from ..session import Session, printable
+from ..session import Session, fidelity_mark, printable
 from .controls.form import ParamForm
 from .stage import Stage
 
@@ -28,19 +30,24 @@ WAITING = {
 }
 
 
-def fidelity_mark(value: float | None) -> str:
-    """✓ when the text maps back to its latent, else the cosine (two decimals)."""
-    if value is None:
-        return ""
-    return "✓" if value >= VERIFIED_AT else f"{value:.2f}"
-
-
 def decoding_fields(session: Session) -> list[Field]:
     """The Decode stage's form: how to decode, and the settings that way uses."""
     options = session.decoding
     names = ("how", *USED_BY[options["how"]])
     return [Field(n, DECODE_PARAMS[n].title, options[n], DECODE_PARAMS[n],
                   help=DECODE_PARAMS[n].help) for n in names]
+
+
+def fidelity_note(decoded: Decoded) -> str:
+    """The current decode's fidelity in words, and how many correction rounds it took."""
+    mark = fidelity_mark(decoded.fidelity)
+    if not mark:
+        return ""
+    rounds = sum(step.source.startswith("round") for step in decoded.steps)
+    said = "✓ verified" if mark == "✓" else f"fidelity {mark}"
+    if rounds:
+        return f"{said} after {rounds} correction round{'s' * (rounds > 1)}"
+    return said
 
 
 def changed_words(before: str, after: str) -> set[int]:
@@ -64,6 +71,8 @@ class DecodeStage(Stage):
         "decode-path--changed",
         "decode-path--t",
         "decode-path--pending",
+        "decode-path--verified",
+        "decode-path--fidelity",
     }
 
     def __init__(self, title: str | None = None, blurb: str = "", *,
@@ -85,7 +94,8 @@ class DecodeStage(Stage):
         yield Static("", id="decoded")
         yield Static("", id="decode-neighbors", classes="figures")
         yield Static("", id="decode-path")
-        yield Static("• the text changed from the row above; new words underlined",
+        # two lines in a narrow column: the number's meaning is in the help and README
+        yield Static("• changed, new words underlined · ✓ the text encodes back to z",
                      id="decode-legend", classes="figures")
 
     _text: str | None = None
@@ -162,6 +172,7 @@ class DecodeStage(Stage):
             self._text = None
             caption.update(Text(session.waiting_text(), style="dim"))
             decoded.update("")
+            decoded.border_title = decoded.border_subtitle = None
             decoded.set_class(True, "-empty")
             path.update("")
             return
@@ -170,12 +181,16 @@ class DecodeStage(Stage):
             where = f"at t = {session.t:.3f} ({session.method})"
         else:
             where = f"row {session.current_label()}"
-        mark = fidelity_mark(session.current_fidelity)
-        caption.update(Text(f"decode(z) {where} · {how}" + (f" · fidelity {mark}" if mark
-                                                              else ""), style="dim",
-                            no_wrap=True, overflow="ellipsis"))
+        caption.update(Text(f"decode(z) {where} · {how}", style="dim", no_wrap=True,
+                            overflow="ellipsis"))
+        # on the box's border: rows decoded so far while the path decodes, and the fidelity
+        progress, current = session.path_progress, session.current_decoded
+        decoded.border_title = "decoding failed" if session.path_error else None \
+            if progress is None else f"decoding {progress[0]}/{progress[1]}…"
+        decoded.border_subtitle = None if current is None else fidelity_note(current) or None
         decoded.set_class(self._text is None, "-empty")
-        decoded.update(Text("decoding…") if self._text is None else Text(printable(self._text)))
+        waiting = "not decoded" if session.path_error else "decoding…"
+        decoded.update(Text(waiting) if self._text is None else Text(printable(self._text)))
         path.update(self._path_renderable(session))
 
     TRANSFORM_MIN_HEIGHT = 9  # what the Transform stage above keeps (app.tcss min-height)
@@ -198,33 +213,39 @@ class DecodeStage(Stage):
 
     def _path_renderable(self, session: Session) -> Table:
         """Rows wrap when the wrapped path still fits the column; else one line each."""
-        if session.path_texts is not None:
+        if session.path_decoded is not None:
             table = self._path_table(session, wrap=True)
             if self._height(table) <= self._room():
                 return table
         return self._path_table(session, wrap=False)
 
     def _path_table(self, session: Session, wrap: bool = True) -> Table:
-        """One row per latent: ▶ on the current one, its label, • if the text changed."""
+        """One row per latent: ▶ on the current one, its label, • if the text changed, and its
+        fidelity (✓ or the number); a row not decoded yet shows …"""
         style = self.get_component_rich_style
-        texts = session.path_texts
+        decoded = session.path_decoded or [None] * len(session.rows())
+        texts = [None if d is None else d.text for d in decoded]
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(no_wrap=True)
         short = not wrap
         table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
-        fids = session.path_fidelity
-        table.add_column(no_wrap=True, justify="right")
+        table.add_column(min_width=4, no_wrap=True, justify="right")
         for i, row in enumerate(session.rows()):
             current = i == session.t_index
             head = Text(no_wrap=True)
             head.append("▶" if current else " ")
             head.append(f" {row.label}", style("decode-path--t"))
             line = Text(no_wrap=short, overflow="ellipsis" if short else "fold")
-            if texts is None:
+            mark = Text(no_wrap=True)
+            if texts[i] is None:
                 line.append("…", style("decode-path--pending"))
             else:
-                previous = printable(texts[i - 1] if i else texts[0])
+                previous = printable(texts[i - 1] if i and texts[i - 1] is not None
+                                     else texts[i])
                 text = printable(texts[i])
+                sign = fidelity_mark(decoded[i].fidelity)
+                mark.append(sign, style("decode-path--verified" if sign == "✓"
+                                        else "decode-path--fidelity"))
                 changed = changed_words(previous, text) if i else set()
                 line.append("• " if text != previous else "  ", style("decode-path--changed"))
                 for k, word in enumerate(text.split()):
@@ -234,8 +255,6 @@ class DecodeStage(Stage):
             if current:
                 head.stylize(style("decode-path--current"))
                 line.stylize(style("decode-path--current"))
-            fid = Text(fidelity_mark(fids[i]) if fids and i < len(fids) else "",
-                       style("decode-path--t"))
-            table.add_row(head, line, fid,
+            table.add_row(head, line, mark,
                           style=style("decode-path--current") if current else "")
         return table

@@ -1,13 +1,19 @@
-"""EncodeStage (2. Encode): the highlighted sentence's latent as a heat map, with its figures."""
+"""EncodeStage (2. Encode): the highlighted sentence's latent as a heat map, with its figures,
+and how decoding it back went: the greedy try and any correction rounds, each with its fidelity.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from ..session import Session, printable
+from ..session import Entry, Session, fidelity_mark, printable
 from .latent_heatmap import LatentHeatmap
 from .stage import Stage
 
@@ -25,6 +31,11 @@ class EncodeStage(Stage):
     STAGE = "encode"
     NUMBER = 2
     DEFAULT_TITLE = "Encode"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "encode-rounds--verified",
+        "encode-rounds--source",
+        "encode-rounds--best",
+    }
 
     _drawn: tuple | None = None
 
@@ -32,6 +43,7 @@ class EncodeStage(Stage):
         yield Static("", id="encode-caption", classes="caption")
         yield LatentHeatmap(id="encode-heatmap", empty="highlight an encoded sentence")
         yield Static("", id="encode-figures", classes="figures")
+        yield Static("", id="encode-rounds")
 
     @property
     def heatmap(self) -> LatentHeatmap:
@@ -41,12 +53,14 @@ class EncodeStage(Stage):
         """Show the selected sentence's latent (or say why there is none)."""
         entry = session.selected
         key = (entry and entry.id, entry and entry.ready, entry and entry.text,
-               entry and session.role(entry), session.cosine_ab(), session.model_error)
+               entry and session.role(entry), session.cosine_ab(), session.model_error,
+               entry and entry.reconstruction, entry and entry.fidelity)
         if key == self._drawn:
             return  # a slider move changes nothing here
         self._drawn = key
         caption = self.query_one("#encode-caption", Static)
         stats = self.query_one("#encode-figures", Static)
+        rounds = self.query_one("#encode-rounds", Static)
         if entry is None or not entry.ready:
             if entry is None:
                 why = "no sentence yet"
@@ -57,6 +71,7 @@ class EncodeStage(Stage):
             caption.update(Text(why, style="dim"))
             self.heatmap.show(None)
             stats.update("")
+            rounds.update("")
             return
         role = session.role(entry)
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -69,3 +84,32 @@ class EncodeStage(Stage):
         z = np.asarray(entry.latent, np.float32)
         self.heatmap.show(z)
         stats.update(figures(z, session.cosine_ab()))
+        rounds.update(self.rounds_renderable(entry))
+
+    def rounds_renderable(self, entry: Entry) -> Group | Text:
+        """decode(z) back to text: the greedy try, then each correction round, with fidelity."""
+        style = self.get_component_rich_style
+        steps = entry.steps
+        if not steps or entry.fidelity is None:
+            return Text("")
+        best = max(range(len(steps)), key=lambda k: steps[k].fidelity)
+        mark = fidelity_mark(entry.fidelity)
+        if len(steps) == 1:
+            said = "✓ verified: its text encodes back to z" if mark == "✓" \
+                else f"fidelity {mark}"
+            return Text.assemble(("decode(z): greedy, ", "dim"), (said, "dim"))
+        head = Text("decode(z): greedy did not verify, so each correction round moved the "
+                    "query a step along z − encode(text) and decoded again:", style="dim")
+        table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+        table.add_column(no_wrap=True)
+        table.add_column(width=4, no_wrap=True, justify="right")
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        for k, step in enumerate(steps):
+            sign = fidelity_mark(step.fidelity)
+            row_style = style("encode-rounds--best") if k == best else ""
+            table.add_row(Text(step.source, style("encode-rounds--source")),
+                          Text(sign, style("encode-rounds--verified") if sign == "✓" else ""),
+                          Text(printable(step.text), row_style))
+        kept = f"kept {steps[best].source}: " + ("✓ verified" if mark == "✓"
+                                                 else f"the closest, fidelity {mark}")
+        return Group(head, table, Text(kept, style="dim"))

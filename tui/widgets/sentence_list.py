@@ -11,11 +11,12 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..actions import bindings, section_keys
-from ..session import Entry, Session, printable
+from ..session import Entry, Session, fidelity_mark, printable
 
 
 class SentenceList(OptionList):
-    """One row per sentence: its A/B role and text; the reconstruction under it unless exact."""
+    """One row per sentence: its A/B role and text; the reconstruction under it unless exact;
+    at the right the reconstruction's fidelity (✓ verified, else cos(z, encode(text)))."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("list"), *section_keys()]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -25,6 +26,7 @@ class SentenceList(OptionList):
         "sentence-list--exact",
         "sentence-list--arrow",
         "sentence-list--warning",
+        "sentence-list--fidelity",
     }
 
     FULL_REDRAW_ROWS = 40  # small lists are simply rebuilt; long ones are updated row by row
@@ -52,7 +54,7 @@ class SentenceList(OptionList):
         grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
         grid.add_column(width=2, no_wrap=True)
         grid.add_column(ratio=1)
-        grid.add_column(width=1, no_wrap=True)  # ✓: the model gave the sentence back exactly
+        grid.add_column(width=4, no_wrap=True, justify="right")  # ✓ or the fidelity: 0.97
         role_text = Text(role or "·", style=style("sentence-list--role")
                          if role else style("sentence-list--arrow"))
         text = Text(printable(entry.text) + (" …" if entry.truncated else ""))
@@ -67,8 +69,9 @@ class SentenceList(OptionList):
         if entry.foreign:
             text.append("\n⚠ mostly byte pieces: the model only knows English",
                         style("sentence-list--warning"))
-        exact = Text("✓", style("sentence-list--exact")) if entry.exact else Text("")
-        grid.add_row(role_text, text, exact)
+        mark = fidelity_mark(entry.fidelity) if entry.reconstruction is not None else ""
+        grid.add_row(role_text, text, Text(mark, style("sentence-list--exact" if mark == "✓"
+                                                       else "sentence-list--fidelity")))
         return grid
 
     def show_session(self, session: Session) -> None:
@@ -106,4 +109,4 @@ class SentenceList(OptionList):
 
     def _row_key(self, session: Session, entry: Entry) -> tuple:
         return (session.role(entry), entry.text, entry.truncated, entry.reconstruction,
-                entry.error, entry.foreign, self._waiting)
+                entry.error, entry.foreign, entry.fidelity, self._waiting)
