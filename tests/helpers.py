@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+
 import torch
 
 from textlatent.backends.gru import ModelConfig, SentenceAutoencoder
@@ -21,3 +24,26 @@ def tiny_net(vocab_size: int) -> SentenceAutoencoder:
     cfg = ModelConfig(vocab_size=vocab_size, emb_dim=16, enc_hidden=16, latent_dim=8,
                       dec_hidden=24, max_tokens=12)
     return SentenceAutoencoder(cfg).eval()
+
+
+def run_async(test):
+    """Run an async test with asyncio.run (no asyncio pytest plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+async def settle(pilot, rounds: int = 400) -> None:
+    """Wait until no app worker runs and every message they posted has been handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+    raise AssertionError("workers never settled")

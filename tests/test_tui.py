@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import json
 import os
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_async, settle
 from rich.console import Console
 from textual import work
 
@@ -37,15 +36,6 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
 
 
-def run_async(test):
-    """Run an async test with asyncio.run (no asyncio pytest plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
-
 
 @pytest.fixture
 def model(request):
@@ -53,18 +43,6 @@ def model(request):
     name = os.environ.get("TEXTLATENT_TUI_MODEL", "tiny")
     return request.getfixturevalue("builtin_model" if name == "builtin" else "tiny_model")
 
-
-async def settle(pilot, rounds: int = 40) -> None:
-    """Wait until no worker runs and every message they posted has been handled."""
-    app = pilot.app
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
-    raise AssertionError("workers never settled")
 
 
 def expected_path(model, a: str, b: str, method: str = "slerp", steps: int = 9) -> list[str]:

@@ -3,8 +3,6 @@ that fills in row by row on a slow model, and the app on the hf backend's stand-
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import json
 import math
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_async, settle
 from rich.console import Console
 
 from textlatent import blend_path
@@ -31,25 +30,6 @@ NEEDS_ROUNDS = ("the employers, initially taken by surprise at the pace of devel
 pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
 
 
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
-
-
-async def settle(pilot, rounds: int = 400) -> None:
-    """Wait until no worker runs and every message they posted has been handled."""
-    app = pilot.app
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
-    raise AssertionError("workers never settled")
 
 
 def shown(app, selector: str, width: int = 200) -> str:

@@ -7,14 +7,13 @@ what the library makes of the same latents); behaviour on the shipped model (slo
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import re
 import warnings
 
 import numpy as np
 import pytest
+from helpers import run_async, settle
 from rich.console import Console
 
 from textlatent import directions, transforms
@@ -29,24 +28,6 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
 QUESTION = re.compile(r"\?|^(do|does|did|is|are|was|were|can|could|will|would|has|have)\b")
 
 
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
-
-
-async def settle(pilot, rounds: int = 60) -> None:
-    app = pilot.app
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
-    raise AssertionError("workers never settled")
 
 
 def rendered(renderable, width: int = 300) -> str:

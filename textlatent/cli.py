@@ -434,24 +434,39 @@ def _int_range(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _float_range(low: float, high: float, message: str) -> Callable[[str], float]:
+    """An argparse type: a number in [low, high] (NaN never is); `message` says the range."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(message)
+        return value
+
+    return parse
+
+
 def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or value == float("inf"):
+    value = _float_range(0.0, float("inf"), "must be a positive number")(text)
+    if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError("must be a positive number")
     return value
 
 
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="DIR",
+                   help="model folder or hf:OWNER/NAME[@REV] (default: the builtin model)")
+    p.add_argument("--trust-remote-code", action="store_true",
+                   help="let a transformers model run the code it ships (read it first)")
+    p.add_argument("--allow-download", action="store_true",
+                   help="let an hf: model be fetched from the Hugging Face Hub")
+
+
 def _common(p: argparse.ArgumentParser, model: bool = True) -> None:
     if model:
-        p.add_argument("--model", metavar="DIR",
-                       help="model folder or hf:OWNER/NAME[@REV] (default: the builtin model)")
-        p.add_argument("--trust-remote-code", action="store_true",
-                       help="let a transformers model run the code it ships (read it first)")
-        p.add_argument("--allow-download", action="store_true",
-                       help="let an hf: model be fetched from the Hugging Face Hub")
+        _model_options(p)
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
@@ -561,12 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
 
     p = sub.add_parser("tui", help="start the terminal app (the default)")
-    p.add_argument("--model", metavar="DIR",
-                   help="model folder or hf:OWNER/NAME[@REV] (default: the builtin model)")
-    p.add_argument("--trust-remote-code", action="store_true",
-                   help="let a transformers model run the code it ships (read it first)")
-    p.add_argument("--allow-download", action="store_true",
-                   help="let an hf: model be fetched from the Hugging Face Hub")
+    _model_options(p)
     p.add_argument("--bench", action="store_true",
                    help="time start-up and slider latency headlessly, print JSON")
     p.add_argument("--runs", type=_int_range(1, 50), default=3, help="runs for --bench")

@@ -12,7 +12,17 @@ import json
 import re
 from pathlib import Path
 
-from .cli import CliError, _clean, _common, _emit_json, _existing_file, _int_range, _load, _show
+from .cli import (
+    CliError,
+    _clean,
+    _common,
+    _emit_json,
+    _existing_file,
+    _float_range,
+    _int_range,
+    _load,
+    _show,
+)
 
 TERM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*\*(.*)$", re.S)
 
@@ -43,24 +53,8 @@ def _decode(model, z, args: argparse.Namespace):
     return decode_verified(model, z, GREEDY if args.decode == "greedy" else DEFAULT)
 
 
-def _radius(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 3.141592653589793:
-        raise argparse.ArgumentTypeError("must be an angle between 0 and pi radians")
-    return value
-
-
-def _strength(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not -10.0 <= value <= 10.0:
-        raise argparse.ArgumentTypeError("must be between -10 and 10")
-    return value
+_radius = _float_range(0.0, 3.141592653589793, "must be an angle between 0 and pi radians")
+_strength = _float_range(-10.0, 10.0, "must be between -10 and 10")
 
 
 def _seed(text: str) -> int:
