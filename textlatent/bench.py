@@ -12,7 +12,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .evaluate import length_bucket, read_sentences, words
-from .fidelity import DEFAULT, decode_verified
+from .fidelity import DEFAULT, decode_path, decode_verified
 from .latent import blend_path
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def run_bench(model: TextAutoencoder, repeats: int = 30) -> dict:
             "encode_ms": median_ms(lambda: model.encode([SENTENCE]), repeats),
             "reconstruct_ms": median_ms(lambda: default_reconstruct(model, [SENTENCE]), repeats),
             "reconstruct_long_ms": median_ms(lambda: default_reconstruct(model, long), repeats),
-            "blend9_ms": median_ms(lambda: model.decode(path), repeats),
+            "blend9_ms": median_ms(lambda: decode_path(model, path), repeats),
             "sentences_per_s": BATCH / (batch_ms / 1000.0),
             "peak_rss_mb": peak_rss_mb(),
             "threads": torch.get_num_threads(),
