@@ -961,3 +961,18 @@ async def test_drawing_never_starts_work_and_a_new_path_key_does(model):
         await settle(pilot)
         assert started == [app.session.path_key] and app.main.path_key == started[0]
         assert app.main.decode_stage.decoded_text == app.session.path_texts[2]
+
+
+@run_async
+async def test_a_late_session_change_while_the_screen_is_torn_down_draws_nothing(model):
+    """A worker's result can land while the app closes and the stages are already gone: the
+    session still takes it, and the screen does not try to draw stages that are not there."""
+    from tui.widgets.input_stage import InputStage
+
+    app = TextLatentApp(model=model, starters=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.main.query_one(InputStage).remove()
+        app.session.changed()  # before the fix: NoMatches from the redraw
+        await pilot.pause()
+        assert app.return_code is None and app._exception is None

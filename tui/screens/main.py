@@ -119,8 +119,13 @@ class MainScreen(Screen[None]):
         self.path_key = session.path_key
         if session.extras.index is not None:
             self.neighbors_key = DecodeStage.neighbors_key(session)
-        if self.is_mounted:
+        if self._stages_mounted():
             self.redraw()
+
+    def _stages_mounted(self) -> bool:
+        """False before mounting and while the app tears the screen down: a worker's late
+        result may still change the session then, with no stages left to draw."""
+        return self.is_mounted and bool(self.query(InputStage))
 
     def watch_path_key(self, key: tuple | None) -> None:
         """A new path to show: decode it (in the app's worker)."""
@@ -146,7 +151,7 @@ class MainScreen(Screen[None]):
 
     def show_neighbors(self, key: tuple, found: list[tuple[str, float]] | None,
                        note: str | None = None) -> None:
-        if self.is_mounted:
+        if self._stages_mounted():
             self.decode_stage.set_neighbors(key, found, note)
 
     def redraw(self) -> None:
@@ -171,16 +176,17 @@ class MainScreen(Screen[None]):
         return "other"
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.input_stage.show_session(self.session, self.focus_kind)
+        if self._stages_mounted():
+            self.input_stage.show_session(self.session, self.focus_kind)
 
     # -- the model's state -------------------------------------------------------------------
     def model_ready(self) -> None:
-        if self.is_mounted:
+        if self._stages_mounted():
             self._show_model_state()
 
     def model_failed(self, error: str) -> None:
         self.session.set_model_error(error)
-        if self.is_mounted:
+        if self._stages_mounted():
             self._show_model_state()
 
     def _show_model_state(self) -> None:
