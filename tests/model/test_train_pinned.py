@@ -13,7 +13,7 @@ from textlatent.backends.gru import ModelConfig
 from textlatent.tokenizer import Tokenizer
 from textlatent.train import TrainConfig, train
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 SHAPE = {"emb_dim": 32, "enc_hidden": 32, "latent_dim": 16, "dec_hidden": 48, "max_tokens": 24}
 # sha256 over the final weights (sorted names, raw float32 bytes) on CPU with one thread, by torch
 # version (float results may differ between builds). Refactoring the training code must leave it
