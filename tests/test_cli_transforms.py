@@ -250,7 +250,8 @@ def test_augment_writes_k_rows_per_line_and_is_deterministic(capsys, mdir, tmp_p
     out = tmp_path / "out.jsonl"
     stats = run_json(capsys, "augment", str(src), "-n", "3", "-o", str(out), "--seed", "4",
                      "--no-progress", "--batch", "2", "--model", mdir, *GREEDY)
-    assert stats == {"lines": 3, "lines_done": 3, "lines_skipped": 0, "rows_written": 9}
+    assert stats == {"lines": 3, "lines_done": 3, "lines_skipped": 0, "rows_written": 9,
+                     "lines_unusable": 0}
     rows = _rows(out)
     assert [r["source"] for r in rows] == ["the cat sat"] * 3 + ["a dog ran ✓"] * 3 + \
         ["birds fly"] * 3
@@ -275,6 +276,7 @@ def test_augment_resumes_after_a_partial_write(capsys, mdir, tmp_path):
     lines = full.read_text(encoding="utf-8").splitlines(keepends=True)
     cut = tmp_path / "cut.jsonl"
     cut.write_text("".join(lines[:5]) + lines[5][:7], encoding="utf-8")  # 2.5 lines + a stub
+    shutil.copy(tmp_path / "full.jsonl.job.json", tmp_path / "cut.jsonl.job.json")
     stats = run_json(capsys, "augment", str(src), "-n", "2", "-o", str(cut), "--no-progress",
                      "--model", mdir, *GREEDY)
     assert stats["lines_skipped"] == 2 and stats["rows_written"] == 6
@@ -303,7 +305,7 @@ def test_augment_bad_input_writes_nothing(capsys, mdir, tmp_path):
     before = other.read_bytes()
     code, _, err = run_cli(capsys, "augment", str(good), "-n", "2", "-o", str(other), "--model",
                            mdir)
-    assert_clean_error(code, err, "does not continue")
+    assert_clean_error(code, err, "has no job record")
     assert other.read_bytes() == before
     other.write_text("hello\n")
     code, _, err = run_cli(capsys, "augment", str(good), "-n", "2", "-o", str(other), "--model",
@@ -348,7 +350,7 @@ def test_augment_refuses_an_output_made_with_another_k(capsys, mdir, tmp_path):
     before = out.read_bytes()
     code, _, err = run_cli(capsys, "augment", str(src), "-n", "3", "-o", str(out),
                            "--no-progress", "--model", mdir, *GREEDY)
-    assert_clean_error(code, err, "does not continue")
+    assert_clean_error(code, err, "holds another job (-n 2, not 3)")
     assert out.read_bytes() == before
 
 
