@@ -205,7 +205,9 @@ def test_direction_build_list_edit(capsys, mdir, user_data, tmp_path, tiny_model
     assert built["n_pos"] == 2 and built["n_neg"] == 2
     assert Path(built["path"]).parent == user_data / "directions" / "tiny-random"
     listed = run_json(capsys, "direction", "list", "--model", mdir)
-    assert listed == {"directions": [{"name": "ask", "description": "statement to question"}]}
+    assert listed == {"directions": [{"name": "ask", "description": "statement to question",
+                                      "default_strength": 1.0, "source": "user", "n_pos": 2,
+                                      "n_neg": 2}]}
     data = run_json(capsys, "edit", "a cat", "--direction", "ask", "--strength", "2",
                     "--model", mdir, *GREEDY)
     assert set(data) == {"source", "direction", "strength", "text", "fidelity"}

@@ -147,3 +147,227 @@ def test_a_too_long_line_is_named_by_its_input_line(capsys, mdir, tmp_path):
     code, _, err = _augment(capsys, src, tmp_path / "r.jsonl", mdir, "-n", "1")
     assert code == 0
     assert f"{src} line 4 has" in err, err
+
+
+# -- 4: replacing a direction, an index or a prior needs --force ---------------------------------
+@pytest.fixture
+def user_data(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("TEXTLATENT_DATA_DIR", str(tmp_path / "user"))
+    return tmp_path / "user"
+
+
+@pytest.fixture
+def model_copy(tiny_model_dir, tmp_path, tiny_model) -> Path:
+    """A copy of the tiny model folder with a shipped direction "past"."""
+    import shutil
+
+    import numpy as np
+
+    from textlatent import directions
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, folder)
+    vec = np.random.default_rng(0).standard_normal(tiny_model.dim).astype(np.float32)
+    directions.save(directions.Direction("past", vec, "shipped past", 1.0, "tiny-random", 1, 1),
+                    folder / "directions")
+    return folder
+
+
+def _sets(tmp_path: Path) -> tuple[str, str]:
+    pos, neg = tmp_path / "pos.txt", tmp_path / "neg.txt"
+    pos.write_text("Is the dog here?\nIs it cold?\n")
+    neg.write_text("The dog is here.\nIt is cold.\n")
+    return str(pos), str(neg)
+
+
+def test_direction_build_refuses_to_replace_or_hide_without_force(capsys, model_copy, user_data,
+                                                                   tmp_path):
+    pos, neg = _sets(tmp_path)
+    build = ("direction", "build", "--pos", pos, "--neg", neg, "--model", str(model_copy))
+    assert run_cli(capsys, *build, "--out", "ask")[0] == 0
+    mine = user_data / "directions" / "tiny-random" / "ask.npz"
+    before = mine.read_bytes()
+    code, _, err = run_cli(capsys, *build, "--out", "ask", "--description", "other")
+    assert_one_error_line(code, err, "a direction 'ask' already exists")
+    assert "--force" in err and mine.read_bytes() == before
+    assert run_cli(capsys, *build, "--out", "ask", "--description", "other", "--force")[0] == 0
+    assert mine.read_bytes() != before
+    code, _, err = run_cli(capsys, *build, "--out", "past")
+    assert_one_error_line(code, err, "shipped with the model")
+    assert not (user_data / "directions" / "tiny-random" / "past.npz").exists()
+    code, _, err = run_cli(capsys, *build, "--out", "past", "--dest", pos)
+    assert_one_error_line(code, err, f"--dest must be a folder; {pos} is a file")
+
+
+def test_index_build_refuses_to_replace_a_models_index_without_force(capsys, model_copy,
+                                                                     tmp_path):
+    src = tmp_path / "s.txt"
+    src.write_text("".join(f"sentence number {i}.\n" for i in range(20)))
+    build = ("index", "build", "--sentences", str(src), "--model", str(model_copy))
+    assert run_cli(capsys, *build, "--out", str(model_copy), "--json")[0] == 0
+    index, prior = model_copy / "index.npz", model_copy / "latent_prior.npz"
+    before = index.read_bytes(), prior.read_bytes()
+    code, _, err = run_cli(capsys, *build, "--out", str(model_copy), "--limit", "5")
+    assert_one_error_line(code, err, "already has its 20-sentence index")
+    assert "latent prior" in err and "--force" in err
+    assert (index.read_bytes(), prior.read_bytes()) == before
+    code, out, err = run_cli(capsys, *build, "--limit", "5", "--force", "--json")  # the default
+    assert code == 0, err
+    assert json.loads(out)["index"] == str(index) and index.read_bytes() != before[0]
+
+
+# -- 5: index build writes everything or nothing -------------------------------------------------
+def test_index_build_on_one_sentence_writes_nothing(capsys, mdir, tmp_path):
+    src = tmp_path / "one.txt"
+    src.write_text("only one sentence here.\n")
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "index", "build", "--sentences", str(src), "--out", str(out),
+                           "--model", mdir)
+    assert_one_error_line(code, err, "needs at least two sentences")
+    assert not out.exists()
+    code, _, err = run_cli(capsys, "index", "build", "--sentences", str(src), "--out", str(out),
+                           "--model", mdir, "--no-prior")
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["index.npz"]
+
+
+def test_save_index_leaves_nothing_when_the_second_file_fails(tiny_model, tmp_path):
+    from textlatent import extras
+    from textlatent import index as index_mod
+
+    idx = index_mod.build(["a cat.", "a dog."], tiny_model.encode(["a cat.", "a dog."]))
+    with pytest.raises(AttributeError):
+        extras.save_index(tmp_path, idx, prior=object())  # not a prior: fails part-way
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- 6: an unreadable direction file is skipped with a warning ------------------------------------
+@pytest.mark.parametrize("content, says", [
+    (b"garbage, not numpy at all", "it is not a numpy .npz archive"),
+    (b"", "it is empty"),
+])
+def test_a_bad_direction_file_is_skipped_with_a_warning(capsys, model_copy, user_data, content,
+                                                        says):
+    folder = user_data / "directions" / "tiny-random"
+    folder.mkdir(parents=True)
+    (folder / "broken.npz").write_bytes(content)
+    code, out, err = run_cli(capsys, "direction", "list", "--model", str(model_copy), "--json")
+    assert code == 0, err
+    assert [d["name"] for d in json.loads(out)["directions"]] == ["past"]
+    assert err.strip() == f"textlatent: warning: {folder / 'broken.npz'} is not a direction " \
+                          f"file: {says}; skipped it"
+    code, out, err = run_cli(capsys, "edit", "a cat sat", "--direction", "past", "--model",
+                             str(model_copy), *GREEDY)
+    assert code == 0 and "broken.npz" in err
+
+
+def test_a_pickled_npz_is_named_in_our_words(tmp_path):
+    import numpy as np
+
+    from textlatent import directions
+
+    path = tmp_path / "obj.npz"
+    np.savez(path, vector=np.array([object()], dtype=object), description="x",
+             default_strength=1.0, model="m", n_pos=1, n_neg=1)
+    with pytest.raises(ValueError, match="holds pickled Python objects, which are never loaded"):
+        directions.load(path)
+
+
+# -- 7: hf: ids have a home in the user data folder ----------------------------------------------
+def test_an_hf_id_is_never_a_path(capsys, user_data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "direction", "list", "--model", "hf:o/n")
+    assert code == 0, err
+    assert out.strip() == "no directions for this model"
+    src = tmp_path / "s.txt"
+    src.write_text("one.\ntwo.\n")
+    code, _, err = run_cli(capsys, "index", "build", "--sentences", str(src), "--out",
+                           "hf:someone")
+    assert_one_error_line(code, err, "--out needs a folder, not a model id (hf:someone)")
+    assert not any(p.name.startswith("hf:") for p in tmp_path.rglob("*"))
+
+
+def test_the_extras_home_of_an_hf_id_is_keyed_by_id_and_revision(user_data, tiny_model):
+    from textlatent import extras
+
+    plain, pinned = extras.home("hf:o/n"), extras.home("hf:o/n@v2")
+    assert plain.folder == user_data / "models" / "o--n@main"
+    assert pinned.folder == user_data / "models" / "o--n@v2"
+    assert (plain.name, pinned.name) == ("o/n", "o/n@v2")
+    with pytest.raises(ValueError, match="--model hf:o/n`") as caught:
+        extras.load_prior(plain, tiny_model)
+    assert "--out" not in str(caught.value)
+    found = extras.load(tiny_model, "hf:o/n@v2")
+    assert "--model hf:o/n@v2" in found.notes["index"]
+    assert found.prior is None and found.index is None
+
+
+def test_an_hf_home_serves_its_extras(capsys, user_data, tiny_model, tmp_path):
+    from textlatent import extras
+    from textlatent import index as index_mod
+    from textlatent import prior as prior_mod
+
+    place = extras.home("hf:o/n")
+    texts = ["a cat sat.", "a dog ran.", "birds fly."]
+    z = tiny_model.encode(texts)
+    extras.save_index(place.folder, index_mod.build(texts, z, model=tiny_model.name),
+                      prior_mod.fit(z, model=tiny_model.name))
+    found = extras.load(tiny_model, "hf:o/n")
+    assert len(found.index) == 3 and found.prior is not None
+
+
+def test_the_model_name_falls_back_to_the_folder_name(tmp_path):
+    from textlatent import extras
+
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model": {}}')
+    assert extras.model_name(folder) == "my-model"
+    (folder / "config.json").write_text('{"name": "named"}')
+    assert extras.model_name(folder) == "named"
+    (folder / "config.json").write_text("{broken")
+    with pytest.raises(ValueError, match="is not a valid model config"):
+        extras.model_name(folder)
+
+
+# -- the library: clear ValueErrors --------------------------------------------------------------
+def _direction(vector):
+    import numpy as np
+
+    from textlatent.directions import Direction
+
+    return Direction("d", np.asarray(vector, np.float32), "", 1.0)
+
+
+def test_transform_inputs_of_the_wrong_kind_or_size_are_value_errors():
+    import numpy as np
+
+    from textlatent import transforms
+
+    z = np.zeros(8)
+    z[0] = 1.0
+    cases = [
+        ("sample", {"prior": "not a prior"}, {}, None, "must be a latent prior"),
+        ("edit", {"source": z, "direction": "question"}, {}, None, "must be a direction"),
+        ("edit", {"source": z, "direction": _direction(np.ones(5))}, {}, None,
+         "the direction has 5 dimensions, the latents 8"),
+        ("vary", {"source": [1.0]}, {}, None, "at least 2 numbers"),
+        ("vary", {"source": np.ones(9)}, {}, 8, "has 9 numbers; the model's latents have 8"),
+        ("edit", {"source": z, "direction": _direction(-z)}, {"strength": 1.0}, None,
+         "takes the sentence to the origin"),
+        ("arithmetic", {"terms": [z, z[::-1]]}, {"weights": []}, None, "0 weights for 2 terms"),
+    ]
+    for name, inputs, params, dim, says in cases:
+        with pytest.raises(ValueError, match=says):
+            transforms.get(name).latents(inputs, params, dim=dim)
+
+
+def test_a_prior_of_another_size_is_a_value_error(tiny_model):
+    import numpy as np
+
+    from textlatent import prior as prior_mod
+    from textlatent import transforms
+
+    prior = prior_mod.fit(np.random.default_rng(0).standard_normal((10, 4)))
+    with pytest.raises(ValueError, match="the latent prior has 4 dimensions, the latents 16"):
+        transforms.get("sample").latents({"prior": prior}, {}, dim=tiny_model.dim)

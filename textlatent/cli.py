@@ -642,7 +642,11 @@ def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
         print(f"{PROG}: warning: texts longer than the model's token limit were cut "
               f"({len(cut)} times; first: {cut[0].message})", file=sys.stderr)
     for w in caught:
-        if w not in cut:
+        if w in cut:
+            continue
+        if w.category.__module__.startswith("textlatent."):  # ours: one line, our words
+            print(f"{PROG}: warning: {w.message}", file=sys.stderr)
+        else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 

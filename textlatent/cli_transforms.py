@@ -8,7 +8,6 @@ Every decoded text comes with its fidelity, cos(z, encode(text)), from
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 
@@ -29,22 +28,19 @@ TERM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*\*(.*)$", 
 
 # -- helpers -------------------------------------------------------------------------------------
 def model_dir(args: argparse.Namespace) -> Path:
-    """The model's folder: --model, else the builtin one."""
-    from .paths import builtin_model_path
+    """The folder of the model's extras: the model folder, the builtin one, or the user data
+    folder's home of an `hf:` id."""
+    from .extras import home
 
-    return Path(args.model) if args.model else builtin_model_path()
+    return home(args.model).folder
 
 
-def _model_name(folder: Path) -> str:
-    """The name in a model folder's config.json, without loading the model."""
-    from .paths import CONFIG_FILE
+def _model_name(args: argparse.Namespace) -> str:
+    """The model's name without loading it (config.json of its folder, or the `hf:` id)."""
+    from .extras import home, model_name
 
-    path = _existing_file(folder / CONFIG_FILE, "model config")
-    try:
-        name = json.loads(path.read_text(encoding="utf-8")).get("name", "model")
-    except (ValueError, AttributeError) as exc:
-        raise CliError(f"{path} is not a valid model config: {exc}") from None
-    return str(name)
+    place = home(args.model)
+    return place.name if place.name is not None else model_name(place.folder)
 
 
 def _decode(model, z, args: argparse.Namespace):
@@ -123,7 +119,7 @@ def cmd_vary(args: argparse.Namespace) -> int:
     params = spec.check_params({"n": args.n, "radius": args.radius, "seed": args.seed})
     model = _load(args)
     z0 = model.encode([text])[0]
-    z = spec.latents({"source": z0}, params)
+    z = spec.latents({"source": z0}, params, dim=model.dim)
     decoded = _decode(model, z, args)
     rows, seen = [], set()
     for d in decoded:
@@ -147,17 +143,14 @@ def cmd_vary(args: argparse.Namespace) -> int:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     """New sentences from the model's latent prior."""
-    from . import prior as prior_mod
-    from . import transforms
+    from . import extras, transforms
 
     spec = transforms.get("sample")
     params = spec.check_params({"n": args.n, "seed": args.seed, "method": args.method,
                                 "radius": args.radius, "temperature": args.temperature})
     model = _load(args)
-    prior = prior_mod.load(model_dir(args))
-    if prior.dim != model.dim:
-        raise CliError(f"the latent prior has {prior.dim} dimensions, the model {model.dim}")
-    z = spec.latents({"prior": prior}, params)
+    prior = extras.load_prior(extras.home(args.model), model)
+    z = spec.latents({"prior": prior}, params, dim=model.dim)
     samples = [d.to_dict() for d in _decode(model, z, args)]
     if args.json:
         _emit_json({"samples": samples})
@@ -175,7 +168,7 @@ def cmd_arithmetic(args: argparse.Namespace) -> int:
     spec = transforms.get("arithmetic")
     params = spec.check_params({"weights": [w for w, _ in terms]})
     model = _load(args)
-    z = spec.latents({"terms": model.encode([t for _, t in terms])}, params)
+    z = spec.latents({"terms": model.encode([t for _, t in terms])}, params, dim=model.dim)
     (d,) = _decode(model, z, args)
     expression = format_expression(terms)
     if args.json:
@@ -193,10 +186,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
     (text,) = _clean([args.text])
     model = _load(args)
     direction = directions.find(args.direction, model_dir(args), model.name)
+    # (an unreadable file in a directions folder is skipped with a warning)
     spec = transforms.get("edit")
     params = spec.check_params({"strength": args.strength})
     strength = direction.default_strength if params["strength"] is None else params["strength"]
-    z = spec.latents({"source": model.encode([text])[0], "direction": direction}, params)
+    z = spec.latents({"source": model.encode([text])[0], "direction": direction}, params,
+                     dim=model.dim)
     (d,) = _decode(model, z, args)
     if args.json:
         _emit_json({"source": text, "direction": direction.name, "strength": strength,
@@ -216,17 +211,20 @@ def _read_lines(path: Path, what: str) -> list[str]:
 
 def cmd_direction_build(args: argparse.Namespace) -> int:
     """Mean latent difference between two sentence files, saved as a named direction."""
-    from . import directions
+    from . import directions, extras
 
     directions.check_name(args.out)
     pos = _read_lines(Path(args.pos), "positive sentences file")
     neg = _read_lines(Path(args.neg), "negative sentences file")
+    name = _model_name(args)
+    folder = Path(args.dest) if args.dest else directions.user_folder(name)
+    shipped = extras.home(args.model).path("directions")
+    extras.check_direction_target(args.out, folder, shipped, args.force)
     model = _load(args)
     from .index import encode_all
 
     d = directions.build(args.out, encode_all(model, pos), encode_all(model, neg),
                          args.description, args.strength, model.name)
-    folder = Path(args.dest) if args.dest else directions.user_folder(model.name)
     path = directions.save(d, folder)
     if args.json:
         _emit_json({"name": d.name, "path": str(path), "n_pos": d.n_pos, "n_neg": d.n_neg})
@@ -237,13 +235,11 @@ def cmd_direction_build(args: argparse.Namespace) -> int:
 
 def cmd_direction_list(args: argparse.Namespace) -> int:
     """Directions available for the model: shipped ones and the user's."""
-    from . import directions
+    from . import extras
 
-    folder = model_dir(args)
-    found = directions.available(folder, _model_name(folder))
+    found = extras.load_directions(extras.home(args.model), _model_name(args))
     if args.json:
-        _emit_json({"directions": [{"name": d.name, "description": d.description}
-                                   for d in found.values()]})
+        _emit_json({"directions": [d.to_dict() for d in found.values()]})
     else:
         if not found:
             print("no directions for this model")
@@ -253,23 +249,31 @@ def cmd_direction_list(args: argparse.Namespace) -> int:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    """Encode sentences from a file; write index.npz (and latent_prior.npz) to a folder."""
+    """Encode sentences from a file; write index.npz (and latent_prior.npz) to a folder:
+    both or neither."""
+    from . import extras
     from . import index as index_mod
     from . import prior as prior_mod
 
     src = _existing_file(args.sentences, "sentences file", text=True)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"--out must be a folder: {out}")
+    if args.out and extras.is_hub_id(args.out):
+        raise CliError(f"--out needs a folder, not a model id ({args.out}); give the model as "
+                       f"--model {args.out} and leave out --out")
+    out = Path(args.out) if args.out else extras.home(args.model).folder
     texts = index_mod.sample_lines(src, args.limit, args.seed)
+    if not args.no_prior and len(texts) < 2:
+        raise CliError(f"fitting a latent prior needs at least two sentences; {src} has "
+                       f"{len(texts)} (give --no-prior for an index alone)")
+    extras.check_index_target(out, not args.no_prior, args.force)  # before the slow part
     model = _load(args)
     latents = index_mod.encode_all(model, texts, progress=not args.json)
     idx = index_mod.build(texts, latents, args.dims, model.name)
-    out.mkdir(parents=True, exist_ok=True)
-    written = {"index": str(index_mod.save(idx, out)), "sentences": len(texts),
+    prior = None if args.no_prior else prior_mod.fit(latents, model=model.name)
+    paths = extras.save_index(out, idx, prior, force=args.force)
+    written = {"index": str(paths["index"]), "sentences": len(texts),
                "dims": idx.latents.shape[1]}
-    if not args.no_prior:
-        written["prior"] = str(prior_mod.save(prior_mod.fit(latents, model=model.name), out))
+    if prior is not None:
+        written["prior"] = str(paths["prior"])
     if args.json:
         _emit_json(written)
     else:
@@ -281,15 +285,13 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 def cmd_neighbors(args: argparse.Namespace) -> int:
     """The k real sentences whose latents are nearest to a text's."""
-    from . import index as index_mod
+    from . import extras
 
     (text,) = _clean([args.text])
     if args.index:
         _existing_file(args.index, "index file")
     model = _load(args)
-    idx = index_mod.load(Path(args.index) if args.index else model_dir(args))
-    if idx.model and idx.model != model.name:
-        raise CliError(f"the index was built with model {idx.model!r}, not {model.name!r}")
+    idx = extras.load_index(extras.home(args.model), model, args.index)
     if not 1 <= args.k <= len(idx):
         raise CliError(f"-k must be between 1 and {len(idx)} (the index size)")
     (found,) = idx.search(model.encode([text]), args.k, model=model)
@@ -376,6 +378,8 @@ def add_commands(sub) -> None:
                    help="default strength saved with it (default 1)")
     d.add_argument("--dest", metavar="DIR",
                    help="folder to save in (default: the user data folder)")
+    d.add_argument("--force", action="store_true",
+                   help="replace a direction of that name, or hide a shipped one")
     _common(d)
     d.set_defaults(handler=cmd_direction_build)
     d = dsub.add_parser("list", help="the directions available for the model")
@@ -386,8 +390,11 @@ def add_commands(sub) -> None:
     isub = p.add_subparsers(dest="index_command", metavar="COMMAND", required=True)
     i = isub.add_parser("build", help="encode sentences from a file into index.npz")
     i.add_argument("--sentences", required=True, metavar="FILE", help="one sentence a line")
-    i.add_argument("--out", required=True, metavar="DIR",
-                   help="folder for index.npz and latent_prior.npz (e.g. the model folder)")
+    i.add_argument("--out", metavar="DIR",
+                   help="folder for index.npz and latent_prior.npz (default: the model's own: "
+                        "its folder, or for an hf: id its home in the user data folder)")
+    i.add_argument("--force", action="store_true",
+                   help="replace an index and prior already in that folder")
     i.add_argument("--limit", type=_int_range(1, 10**8), default=30000,
                    help="sentences drawn at random (default 30000)")
     i.add_argument("--dims", type=_int_range(1, 65536), default=None,

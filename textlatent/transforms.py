@@ -129,10 +129,11 @@ class Transform:
             raise ValueError(f"{self.name} has no parameter {sorted(unknown)[0]!r}")
         return {p.name: p.check(params.get(p.name, p.default)) for p in self.params}
 
-    def check_inputs(self, inputs: Mapping[str, Any]) -> dict:
-        """Every role present and well formed; latents as float32 unit vectors of one size."""
+    def check_inputs(self, inputs: Mapping[str, Any], dim: int | None = None) -> dict:
+        """Every role present and well formed; latents as float32 unit vectors of one size
+        (`dim`, the model's, when given); a prior or direction of that size too."""
         out: dict[str, Any] = {}
-        dims = set()
+        dims = set() if dim is None else {int(dim)}
         for role in self.roles:
             if role.name not in inputs or inputs[role.name] is None:
                 raise ValueError(f"{self.name} needs an input for {role.name!r} ({role.title})")
@@ -144,34 +145,60 @@ class Transform:
             if not rows:
                 raise ValueError(f"{self.name} needs at least one {role.title.lower()}")
             z = normalize(np.stack([_vector(r, role.name) for r in rows]))
+            if dim is not None and z.shape[1] != dim:
+                raise ValueError(f"input {role.name!r} has {z.shape[1]} numbers; the model's "
+                                 f"latents have {dim}")
             dims.add(z.shape[1])
             out[role.name] = z if role.variadic else z[0]
         if len(dims) > 1:
             raise ValueError(f"{self.name}: inputs differ in size {sorted(dims)}")
+        size = next(iter(dims), None)
+        for role in self.roles:
+            if role.kind in _KINDS:
+                _check_kind(out[role.name], role, size)
         return out
 
-    def run(self, inputs: Mapping[str, Any],
-            params: Mapping[str, Any] | None = None) -> tuple[np.ndarray, list[str]]:
-        """(latents (n, D) float32 unit rows, one label per row)."""
-        z, labels = self._make(self.check_inputs(inputs), self.check_params(params))
+    def run(self, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None,
+            dim: int | None = None) -> tuple[np.ndarray, list[str]]:
+        """(latents (n, D) float32 unit rows, one label per row). With `dim` (the model's
+        latent size), inputs of another size are a ValueError."""
+        z, labels = self._make(self.check_inputs(inputs, dim), self.check_params(params))
         z = normalize(np.atleast_2d(z))
         assert len(labels) == len(z)
         return z, labels
 
-    def latents(self, inputs: Mapping[str, Any],
-                params: Mapping[str, Any] | None = None) -> np.ndarray:
+    def latents(self, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None,
+                dim: int | None = None) -> np.ndarray:
         """The transform's latents, shape (n, D), float32, unit rows."""
-        return self.run(inputs, params)[0]
+        return self.run(inputs, params, dim)[0]
 
-    def labels(self, inputs: Mapping[str, Any],
-               params: Mapping[str, Any] | None = None) -> list[str]:
-        return self.run(inputs, params)[1]
+    def labels(self, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None,
+               dim: int | None = None) -> list[str]:
+        return self.run(inputs, params, dim)[1]
+
+
+_KINDS = {"prior": ("a latent prior (textlatent.prior.LatentPrior)", ("sample", "dim")),
+          "direction": ("a direction (textlatent.directions.Direction)", ("apply", "vector"))}
+
+
+def _check_kind(value: Any, role: Role, size: int | None) -> None:
+    """A prior or direction input has the right type (by its methods) and size."""
+    what, attrs = _KINDS[role.kind]
+    if not all(hasattr(value, a) for a in attrs):
+        raise ValueError(f"input {role.name!r} must be {what}, not {type(value).__name__}")
+    have = int(value.dim) if role.kind == "prior" else int(np.shape(value.vector)[-1])
+    if size is not None and have != size:
+        raise ValueError(f"the {role.title.lower()} has {have} dimensions, the latents {size}")
 
 
 def _vector(value: Any, role: str) -> np.ndarray:
-    v = np.asarray(value, dtype=np.float64)
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"input {role!r} must be one latent vector, got shape {v.shape}")
+    try:
+        v = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"input {role!r} must be one latent vector of numbers") from None
+    if v.ndim != 1 or v.size < 2:
+        raise ValueError(f"input {role!r} must be one latent vector (at least 2 numbers), got "
+                         f"shape {v.shape}")
     return v
 
 
@@ -212,7 +239,9 @@ def _sample(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
 
 def _arithmetic(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
     terms = inputs["terms"]
-    weights = p["weights"] or (1.0,) + tuple((-1.0) ** i for i in range(1, len(terms)))
+    weights = p["weights"]
+    if weights is None:
+        weights = (1.0,) + tuple((-1.0) ** i for i in range(1, len(terms)))
     if len(weights) != len(terms):
         raise ValueError(f"{len(weights)} weights for {len(terms)} terms")
     total = np.asarray(weights, np.float64) @ terms.astype(np.float64)
@@ -225,6 +254,11 @@ def _edit(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
     direction = inputs["direction"]
     strength = direction.default_strength if p["strength"] is None else p["strength"]
     ks = np.linspace(strength / p["steps"], strength, p["steps"])
+    vector = np.asarray(direction.vector, np.float64)
+    for k in ks:
+        if np.linalg.norm(inputs["source"] + k * vector) < 1e-6:
+            raise ValueError(f"direction {direction.name!r} at strength {k:g} takes the "
+                             f"sentence to the origin: no direction is left to decode")
     z = np.stack([direction.apply(inputs["source"], float(k)) for k in ks])
     return z, [f"{k:+.2f}" for k in ks]
 
