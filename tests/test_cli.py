@@ -64,7 +64,9 @@ def test_help_lists_every_command(capsys):
                                   ["train", "--corpus", "x"], ["encode", "--bogus", "a"]])
 def test_usage_errors_exit_2(capsys, argv):
     code, _, err = run_cli(capsys, *argv)
-    assert code == 2 and "usage:" in err and "Traceback" not in err
+    assert code == 2 and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("textlatent: error: ")
+    assert err.rstrip().endswith(" --help`)")
 
 
 # -- encode / decode -----------------------------------------------------------------------------

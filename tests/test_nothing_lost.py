@@ -371,3 +371,53 @@ def test_a_prior_of_another_size_is_a_value_error(tiny_model):
     prior = prior_mod.fit(np.random.default_rng(0).standard_normal((10, 4)))
     with pytest.raises(ValueError, match="the latent prior has 4 dimensions, the latents 16"):
         transforms.get("sample").latents({"prior": prior}, {}, dim=tiny_model.dim)
+
+
+# -- the command line: one error line, ignored options, rows equal to the source -----------------
+@pytest.mark.parametrize("argv, command", [
+    (["frobnicate"], "textlatent"),
+    (["vary"], "textlatent vary"),
+    (["augment", "in.txt", "-o", "out.jsonl"], "textlatent augment"),
+    (["sample", "--method", "best"], "textlatent sample"),
+    (["direction", "build", "--pos", "a"], "textlatent direction build"),
+    (["index", "build", "--limit", "0", "--sentences", "x"], "textlatent index build"),
+])
+def test_usage_errors_are_one_line_that_points_at_help(capsys, argv, command):
+    code, out, err = run_cli(capsys, *argv)
+    assert_one_error_line(code, err, "")
+    assert err.rstrip().endswith(f"(see `{command} --help`)") and out == ""
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--method", "gaussian", "--radius", "0.3"], "--radius is the step of --method near"),
+    (["--radius", "0.3", "--temperature", "1.5"], "--temperature scales --method gaussian"),
+])
+def test_sample_refuses_an_option_its_method_ignores(capsys, mdir, argv, says):
+    code, _, err = run_cli(capsys, "sample", "--model", mdir, *argv)
+    assert_one_error_line(code, err, says)
+
+
+def test_augment_on_a_folder_says_so(capsys, mdir, tmp_path):
+    code, _, err = run_cli(capsys, "augment", str(tmp_path), "-n", "2", "-o",
+                           str(tmp_path / "o.jsonl"), "--model", mdir)
+    assert_one_error_line(code, err, "the input is a folder, not a text file")
+
+
+@pytest.mark.slow
+def test_rows_equal_to_the_source_are_dropped_by_vary_and_marked_by_augment(capsys, tmp_path):
+    """At a small radius the shipped model decodes the sentence itself."""
+    text = "The dog is in the garden."
+    code, out, err = run_cli(capsys, "vary", text, "-n", "4", "--radius", "0.1", *GREEDY,
+                             "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert got["same_as_source"] == 4 and got["variations"] == []
+    src = tmp_path / "in.txt"
+    src.write_text(f"{text}\n")
+    out_file = tmp_path / "o.jsonl"
+    code, out, err = run_cli(capsys, "augment", str(src), "-n", "3", "--radius", "0.1", "-o",
+                             str(out_file), "--no-progress", *GREEDY, "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows_same_as_source"] == 3
+    rows = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [r.get("same_as_source") for r in rows] == [True] * 3

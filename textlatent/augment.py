@@ -1,9 +1,10 @@
 """Data augmentation: K variations of every line of a text file, streamed to JSON lines.
 
 Each non-empty input line i gives exactly K rows `{"source", "text", "cos", "fidelity"}`, where
-cos is the cosine between the source's latent and the variation's decoded text's latent. A line
-made only of control, format or zero-width characters (nothing a model can encode) gives one
-row `{"source", "line", "skipped"}` instead. The variations of line i are drawn from a generator
+cos is the cosine between the source's latent and the variation's decoded text's latent; a row
+whose text is the source itself also has `"same_as_source": true` (and `--json` counts them).
+A line made only of control, format or zero-width characters (nothing a model can encode) gives
+one row `{"source", "line", "skipped"}` instead. The variations of line i are drawn from a generator
 seeded with (seed, i), so a line's rows do not depend on where a run started. Input is read
 lazily and output written one batch at a time (flushed), so memory stays flat.
 
@@ -186,7 +187,7 @@ def _write(input_path: Path, output: Path, model, job: dict, total: int, done: i
 
     k, radius, seed = job["n"], job["radius"], job["seed"]
     budget = GREEDY if job["decode"] == "greedy" else DEFAULT
-    written = skipped = 0
+    written = skipped = same = 0
     bar = tqdm(total=total, initial=done, unit="line", disable=not progress, desc="augment",
                file=None)
     with open(output, "r+b" if output.exists() else "wb") as out:
@@ -208,7 +209,7 @@ def _write(input_path: Path, output: Path, model, job: dict, total: int, done: i
             return z
 
         def flush() -> None:
-            nonlocal written, skipped
+            nonlocal written, skipped, same
             rows = []
             todo = [(i, n, s) for i, n, s in pending if not blank(s)]
             decoded: dict[int, list] = {}
@@ -226,8 +227,13 @@ def _write(input_path: Path, output: Path, model, job: dict, total: int, done: i
                     rows.append({"source": text, "line": number, "skipped": SKIPPED})
                     skipped += 1
                     continue
-                rows.extend({"source": text, "text": d.text, "cos": round(float(c), 6),
-                             "fidelity": round(d.fidelity, 6)} for d, c in decoded[i])
+                for d, c in decoded[i]:
+                    row = {"source": text, "text": d.text, "cos": round(float(c), 6),
+                           "fidelity": round(d.fidelity, 6)}
+                    if d.text.strip() == text:
+                        row["same_as_source"] = True
+                        same += 1
+                    rows.append(row)
             out.write("".join(json.dumps(r, ensure_ascii=False) + "\n"
                               for r in rows).encode("utf-8"))
             out.flush()
@@ -246,4 +252,4 @@ def _write(input_path: Path, output: Path, model, job: dict, total: int, done: i
             flush()
     bar.close()
     return {"lines": total, "lines_done": total, "lines_skipped": done, "rows_written": written,
-            "lines_unusable": skipped}
+            "lines_unusable": skipped, "rows_same_as_source": same}

@@ -24,9 +24,16 @@ __all__ = ["CliError", "build_parser", "main"]
 FAMILIES = (codec, measure, training, transforms, space, app)
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line that points at the command's help."""
+
+    def error(self, message: str):
+        self.exit(2, f"{PROG}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(
+    """The argument parser for every subcommand (subparsers are `Parser`s too)."""
+    parser = Parser(
         prog=PROG, description="Encode sentences to latent vectors, blend them, decode them. "
         "With no command, start the terminal app.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .common import (
+    CliError,
     clean,
     common_options,
     decode_choice,
@@ -87,21 +88,26 @@ def cmd_vary(args: argparse.Namespace) -> int:
     z0 = model.encode([text])[0]
     z = spec.latents({"source": z0}, params, dim=model.dim)
     decoded = decode_choice(model, z, args)
-    rows, seen = [], set()
+    rows, seen, same = [], set(), 0
     for d in decoded:
+        if d.text.strip() == text.strip():
+            same += 1
+            continue
         if d.text in seen:
             continue
         seen.add(d.text)
         rows.append(d)
-    cos = fidelity(model, [z0] * len(rows), [d.text for d in rows])
+    cos = fidelity(model, [z0] * len(rows), [d.text for d in rows]) if rows else []
     variations = [{"text": d.text, "cos": round(float(c), 6), "fidelity": round(d.fidelity, 6)}
                   for d, c in zip(rows, cos)]
     variations.sort(key=lambda v: -v["cos"])
     if args.json:
-        emit_json({"source": text, "radius": params["radius"], "variations": variations})
+        emit_json({"source": text, "radius": params["radius"], "variations": variations,
+                   "same_as_source": same})
     else:
+        also = f" ({same} decoded to the sentence itself, left out)" if same else ""
         print(f"{len(variations)} distinct of {params['n']} at {params['radius']:g} rad "
-              f"around: {show(text)}")
+              f"around: {show(text)}{also}")
         for v in variations:
             print(f"  cos {v['cos']:.3f}  fid {v['fidelity']:.3f}  {show(v['text'])}")
     return 0
@@ -112,8 +118,16 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from .. import extras, transforms
 
     spec = transforms.get("sample")
+    if args.method == "gaussian" and args.radius is not None:
+        raise CliError("--radius is the step of --method near; --method gaussian has no "
+                       "step (use --temperature)")
+    if args.method == "near" and args.temperature is not None:
+        raise CliError("--temperature scales --method gaussian; --method near takes "
+                       "--radius instead")
+    temperature = spec.param("temperature").default if args.temperature is None \
+        else args.temperature
     params = spec.check_params({"n": args.n, "seed": args.seed, "method": args.method,
-                                "radius": args.radius, "temperature": args.temperature})
+                                "radius": args.radius, "temperature": temperature})
     model = load(args)
     prior = extras.load_prior(extras.home(args.model), model)
     z = spec.latents({"prior": prior}, params, dim=model.dim)
@@ -179,6 +193,11 @@ def cmd_augment(args: argparse.Namespace) -> int:
     else:
         print(f"{stats['lines_done']} lines ({stats['rows_written']} rows written this run, "
               f"{stats['lines_skipped']} lines already done) -> {args.output}")
+        notes = [f"{stats[k]} {what}" for k, what in (
+            ("rows_same_as_source", "rows are the source itself (marked same_as_source)"),
+            ("lines_unusable", "lines had nothing to encode (a skipped row each)")) if stats[k]]
+        if notes:
+            print(f"  {'; '.join(notes)}")
     return 0
 
 
@@ -206,7 +225,7 @@ def register(sub) -> None:
                         "the fitted full-covariance Gaussian")
     p.add_argument("--radius", type=radius, default=None,
                    help=f"near: the step in radians (default: the prior's, {NEAR_RADIUS})")
-    p.add_argument("--temperature", type=float, default=1.0,
+    p.add_argument("--temperature", type=float, default=None,
                    help="gaussian: scale of the deviations (0-2, default 1)")
     decoding_choice(p)
     common_options(p)
