@@ -261,6 +261,19 @@ def test_a_bad_direction_file_is_skipped_with_a_warning(capsys, model_copy, user
     assert code == 0 and "broken.npz" in err
 
 
+def test_the_app_gets_a_note_for_a_skipped_direction_file(model_copy, user_data, tiny_model):
+    from textlatent import extras
+
+    folder = user_data / "directions" / "tiny-random"
+    folder.mkdir(parents=True)
+    whole = (model_copy / "directions" / "past.npz").read_bytes()
+    (folder / "broken.npz").write_bytes(whole[:len(whole) // 2])  # cut short
+    found = extras.load(tiny_model, model_copy)
+    assert list(found.directions) == ["past"]
+    assert found.notes["skipped"] == f"{folder / 'broken.npz'} is not a direction file: the " \
+                                     f"archive is damaged or cut short; skipped it"
+
+
 def test_a_pickled_npz_is_named_in_our_words(tmp_path):
     import numpy as np
 

@@ -116,7 +116,8 @@ def _name_or_none(folder: Path) -> str | None:
 
 @dataclass
 class Found:
-    """The extras that fit a model; what is missing or unusable has a one-line note."""
+    """The extras that fit a model; what is missing or unusable has a one-line note by kind
+    ("prior", "index", "directions"), and files skipped as unreadable one under "skipped"."""
 
     prior: Any = None
     index: Any = None
@@ -191,10 +192,12 @@ def load(model: Any, source: str | Path | None) -> Found:
             found.directions = load_directions(place, model.name, model.dim)
         except (OSError, ValueError) as exc:
             found.notes["directions"] = f"directions could not be read: {exc}"
-    skipped = [str(w.message) for w in caught]
+    from .directions import SkippedFileWarning
+
+    skipped = [str(w.message) for w in caught if issubclass(w.category, SkippedFileWarning)]
     if skipped:
-        found.notes["directions"] = "; ".join(skipped)
-    elif not found.directions and "directions" not in found.notes:
+        found.notes["skipped"] = "; ".join(skipped)
+    if not found.directions and "directions" not in found.notes:
         where = "" if place is None else f" in {place.folder}"
         found.notes["directions"] = (f"model {model.name!r} has no attribute directions{where}: "
                                      f"build one with `textlatent direction build`")

@@ -26,10 +26,10 @@ def read(path: str | Path, what: str, needs: Iterable[str] = ()) -> dict[str, np
             head = fh.read(4)
     except OSError as exc:
         raise fail(exc.strerror or "it cannot be read") from None
-    if head[:2] != b"PK":
+    if head not in (b"PK\x03\x04", b"PK\x05\x06"):  # a zip archive (or an empty one)
         raise fail("it is not a numpy .npz archive" if head else "it is empty")
     try:
-        with np.load(path, allow_pickle=False) as f:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as f:
             arrays = {name: np.asarray(f[name]) for name in f.files}
     except ValueError as exc:
         if "pickle" in str(exc):

@@ -298,6 +298,8 @@ class TextLatentApp(App[int]):
 
     def on_extras_loaded(self, message: ExtrasLoaded) -> None:
         self.session.set_extras(message.extras)
+        if "skipped" in message.extras.notes:  # an unreadable direction file, left out
+            self.notify(message.extras.notes["skipped"], severity="warning")
 
     def on_neighbors_found(self, message: NeighborsFound) -> None:
         self.main.show_neighbors(message.key, message.neighbors, message.note)
