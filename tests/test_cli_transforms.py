@@ -88,7 +88,7 @@ def test_format_expression_round_trips():
 def test_vary_json_shape_and_seed(capsys, mdir):
     argv = ("vary", "the cat sat", "-n", "5", "--radius", "0.9", "--seed", "3", "--model", mdir)
     data = run_json(capsys, *argv)
-    assert set(data) == {"source", "radius", "variations"}
+    assert set(data) == {"source", "radius", "variations", "same_as_source"}
     assert data["source"] == "the cat sat" and data["radius"] == 0.9
     texts = [v["text"] for v in data["variations"]]
     assert 1 <= len(texts) <= 5 and len(set(texts)) == len(texts)  # de-duplicated
@@ -153,7 +153,8 @@ def test_sample_json_and_seed(capsys, model_with_extras):
     gauss = run_json(capsys, "sample", "-n", "3", "--method", "gaussian", "--temperature",
                      "0.5", "--model", model_with_extras, *GREEDY)
     assert len(gauss["samples"]) == 3
-    code, _, err = run_cli(capsys, "sample", "--temperature", "3", "--model", model_with_extras)
+    code, _, err = run_cli(capsys, "sample", "--method", "gaussian", "--temperature", "3",
+                           "--model", model_with_extras)
     assert_clean_error(code, err, "temperature must be between 0 and 2")
 
 
@@ -253,11 +254,11 @@ def test_augment_writes_k_rows_per_line_and_is_deterministic(capsys, mdir, tmp_p
     stats = run_json(capsys, "augment", str(src), "-n", "3", "-o", str(out), "--seed", "4",
                      "--no-progress", "--batch", "2", "--model", mdir, *GREEDY)
     assert stats == {"lines": 3, "lines_done": 3, "lines_skipped": 0, "rows_written": 9,
-                     "lines_unusable": 0}
+                     "lines_unusable": 0, "rows_same_as_source": 0}
     rows = _rows(out)
     assert [r["source"] for r in rows] == ["the cat sat"] * 3 + ["a dog ran ✓"] * 3 + \
         ["birds fly"] * 3
-    assert all(set(r) == {"source", "text", "cos", "fidelity"} for r in rows)
+    assert all(set(r) == {"source", "text", "cos", "fidelity"} for r in rows)  # none is its source
     again = tmp_path / "again.jsonl"
     run_json(capsys, "augment", str(src), "-n", "3", "-o", str(again), "--seed", "4",
              "--no-progress", "--batch", "3", "--model", mdir, *GREEDY)
