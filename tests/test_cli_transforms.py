@@ -103,7 +103,7 @@ def test_vary_json_shape_and_seed(capsys, mdir):
 @pytest.mark.parametrize("argv, match", [
     (["--radius", "4"], "between 0 and pi"), (["--radius", "x"], "not a number"),
     (["-n", "0"], "between 1 and 256"), (["--seed", "-1"], "between 0"),
-    (["--decode", "beam"], "invalid choice"),
+    (["--decode", "best"], "invalid choice"),
 ])
 def test_vary_bad_options(capsys, mdir, argv, match):
     code, _, err = run_cli(capsys, "vary", "a cat", "--model", mdir, *argv)

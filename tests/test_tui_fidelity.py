@@ -15,9 +15,17 @@ from helpers import run_async, settle
 from rich.console import Console
 
 from textlatent import blend_path
-from textlatent.fidelity import DEFAULT, PATH_MIDDLE, VERIFIED_AT, decode_path, decode_verified
+from textlatent.decode_spec import DecodeSpec
+from textlatent.fidelity import (
+    DEFAULT,
+    PATH_MIDDLE,
+    VERIFIED_AT,
+    decode_path,
+    decode_verified,
+    path_budgets,
+)
 from tui.app import TextLatentApp
-from tui.path_decoder import batch_size, decode_progressively, nearest, path_budgets
+from tui.path_decoder import batch_size, decode_progressively, nearest
 from tui.session import Session, fidelity_mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +72,8 @@ def test_nearest_rows_come_first():
 
 def test_path_budgets_correct_only_sentence_ends():
     assert path_budgets(4) == [DEFAULT, PATH_MIDDLE, PATH_MIDDLE, DEFAULT]
-    assert path_budgets(3, sentence_ends=False) == [PATH_MIDDLE] * 3
+    assert path_budgets(1) == [DEFAULT]
+    assert DecodeSpec().row_budgets(3, "none") == [PATH_MIDDLE] * 3
 
 
 def test_progressive_decode_equals_the_library_path_decode(tiny_model):

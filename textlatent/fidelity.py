@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,20 +158,37 @@ def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
     return [Decoded(t, float(f), (Step("decode", t, float(f)),)) for t, f in zip(texts, fids)]
 
 
+def path_budgets(n: int, ends: Budget = DEFAULT, middle: Budget = PATH_MIDDLE) -> list[Budget]:
+    """Each row's budget on a path of n latents whose two ends are sentences' encodings: the
+    ends get `ends`, the points between `middle` (they are no sentence's encoding, so they
+    never verify and a correction budget would be spent on every one of them)."""
+    return [ends if i in (0, n - 1) else middle for i in range(n)]
+
+
+def decode_budgeted(model, latents: np.ndarray, budgets: Sequence[Budget],
+                    rows: Sequence[int] | None = None,
+                    max_tokens: int | None = None) -> dict[int, Decoded]:
+    """Decode `rows` (default: all) of `latents`, row i with `budgets[i]`: one batched
+    `decode_verified` call per budget among them (in the order they first come) -> {row: ...}."""
+    z = _unit(latents)
+    if len(budgets) != len(z):
+        raise ValueError(f"{len(budgets)} budgets for {len(z)} rows")
+    rows = list(range(len(z)) if rows is None else rows)
+    out: dict[int, Decoded] = {}
+    for budget in dict.fromkeys(budgets[i] for i in rows):
+        group = [i for i in rows if budgets[i] == budget]
+        out.update(zip(group, decode_verified(model, z[group], budget, max_tokens)))
+    return out
+
+
 def decode_path(model, path: np.ndarray, ends: Budget = DEFAULT,
                 middle: Budget = PATH_MIDDLE, max_tokens: int | None = None) -> list[Decoded]:
-    """Decode a path of latents whose two ends are sentences' encodings (a blend).
-
-    The ends get `ends`; the points between get `middle`: they are no sentence's encoding, so
-    they never verify and a correction budget would be spent on every one of them. With equal
-    budgets the whole path is one `decode_verified` call.
-    """
-    z = _unit(path)
-    if ends == middle or len(z) <= 2:
-        return decode_verified(model, z, ends, max_tokens)
-    tips = decode_verified(model, z[[0, -1]], ends, max_tokens)
-    inner = decode_verified(model, z[1:-1], middle, max_tokens)
-    return [tips[0], *inner, tips[1]]
+    """Decode a path of latents whose two ends are sentences' encodings (a blend): the ends
+    with `ends`, the points between with `middle` (`path_budgets`). With equal budgets the
+    whole path is one `decode_verified` call."""
+    budgets = path_budgets(len(_unit(path)), ends, middle)
+    done = decode_budgeted(model, path, budgets, max_tokens=max_tokens)
+    return [done[i] for i in range(len(budgets))]
 
 
 def _unit(latents) -> np.ndarray:

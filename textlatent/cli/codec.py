@@ -107,7 +107,7 @@ def cmd_blend(args: argparse.Namespace) -> int:
     a, b = clean([args.a, args.b])
     ends = model.encode([a, b])
     path = blend_path(ends[0], ends[1], args.steps, args.method)
-    decoded = decode(model, path, args, path=True)
+    decoded = decode(model, path, args, "ends")
     ts = np.linspace(0.0, 1.0, args.steps)
     if args.json:
         emit_json({"steps": [{"t": round(float(t), 6), "text": d.text,

@@ -1,7 +1,7 @@
 """vary, sample, arithmetic, edit and augment: new sentences from moved latents.
 
-Every decoded text comes with its fidelity, cos(z, encode(text)), from
-`fidelity.decode_verified` (the default budget; `--decode greedy` for speed).
+Every decoded text comes with its fidelity, cos(z, encode(text)); `--decode` takes the decode
+request's choices (`decode_spec`), verified by default, greedy for speed.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def cmd_vary(args: argparse.Namespace) -> int:
     model = load(args)
     z0 = model.encode([text])[0]
     z = spec.latents({"source": z0}, params)
-    decoded = decode_choice(model, z, args)
+    decoded = decode_choice(model, z, args, args.seed)
     rows, seen = [], set()
     for d in decoded:
         if d.text in seen:
@@ -121,7 +121,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if prior.dim != model.dim:
         raise CliError(f"the latent prior has {prior.dim} dimensions, the model {model.dim}")
     z = spec.latents({"prior": prior}, params)
-    samples = [d.to_dict() for d in decode_choice(model, z, args)]
+    samples = [d.to_dict() for d in decode_choice(model, z, args, args.seed)]
     if args.json:
         emit_json({"samples": samples})
     else:
@@ -173,9 +173,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def cmd_augment(args: argparse.Namespace) -> int:
     """K variations of every line of a file, streamed to JSON lines; resumable."""
     from ..augment import augment
+    from ..decode_spec import DecodeSpec
 
+    spec = DecodeSpec(how=args.decode, seed=args.seed if args.decode == "sampled" else None)
     stats = augment(Path(args.input), Path(args.output), args.n, radius=args.radius,
-                    seed=args.seed, greedy=args.decode == "greedy", batch=args.batch,
+                    seed=args.seed, spec=spec, batch=args.batch,
                     load=lambda: load(args), progress=not args.no_progress)
     if args.json:
         emit_json(stats)
