@@ -20,10 +20,7 @@ from .common import (
     int_range,
     load,
     model_dir,
-    radius,
-    seed,
     show,
-    strength,
 )
 
 TERM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*\*(.*)$", re.S)
@@ -188,31 +185,33 @@ def cmd_augment(args: argparse.Namespace) -> int:
 
 
 # -- the parsers ---------------------------------------------------------------------------------
+def transforms_registry():
+    """The registry module (`textlatent.transforms`; this module has the same name)."""
+    from .. import transforms
+
+    return transforms
+
+
+def add_params(p: argparse.ArgumentParser, mode: str, *names: str, **flags: str) -> None:
+    """Add the registry's parameters `names` of transform `mode` as flags (`--name`, or the
+    flag given in `flags`): ranges, defaults and help come from the `Param`s."""
+    spec = transforms_registry().get(mode)
+    for name in names:
+        param = spec.param(name)
+        param.add_argument(p, *([flags[name]] if name in flags else []))
+
+
 def register(sub) -> None:
     """Add vary, sample, arithmetic, edit and augment to the subparsers `sub`."""
-    from ..prior import NEAR_RADIUS
-    from ..transforms import VARY_RADIUS
-
     p = sub.add_parser("vary", help="variations at an angle around a sentence")
     p.add_argument("text", metavar="TEXT")
-    p.add_argument("-n", type=int_range(1, 256), default=8, help="variations (default 8)")
-    p.add_argument("--radius", type=radius, default=VARY_RADIUS,
-                   help=f"angle from the sentence in radians (default {VARY_RADIUS})")
-    p.add_argument("--seed", type=seed, default=0)
+    add_params(p, "vary", "n", "radius", "seed", n="-n")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_vary)
 
     p = sub.add_parser("sample", help="new sentences from the model's latent prior")
-    p.add_argument("-n", type=int_range(1, 256), default=8, help="samples (default 8)")
-    p.add_argument("--seed", type=seed, default=0)
-    p.add_argument("--method", choices=["near", "gaussian"], default="near",
-                   help="near: a real corpus latent plus a random step (default); gaussian: "
-                        "the fitted full-covariance Gaussian")
-    p.add_argument("--radius", type=radius, default=None,
-                   help=f"near: the step in radians (default: the prior's, {NEAR_RADIUS})")
-    p.add_argument("--temperature", type=float, default=1.0,
-                   help="gaussian: scale of the deviations (0-2, default 1)")
+    add_params(p, "sample", "n", "seed", "method", "radius", "temperature", n="-n")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_sample)
@@ -230,18 +229,17 @@ def register(sub) -> None:
     p = sub.add_parser("edit", help="move a sentence along a named direction")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--direction", required=True, metavar="NAME")
-    p.add_argument("--strength", type=strength, default=None,
-                   help="multiple of the direction (default: its measured default)")
+    add_params(p, "edit", "strength")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_edit)
 
     p = sub.add_parser("augment", help="K variations of every line of a file, as JSON lines")
     p.add_argument("input", metavar="INPUT.txt")
-    p.add_argument("-n", type=int_range(1, 256), required=True, help="variations per line")
+    vary_n = transforms_registry().get("vary").param("n")
+    vary_n.add_argument(p, "-n", required=True, default=None, help="variations per line")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
-    p.add_argument("--radius", type=radius, default=VARY_RADIUS)
-    p.add_argument("--seed", type=seed, default=0)
+    add_params(p, "vary", "radius", "seed")
     p.add_argument("--batch", type=int_range(1, 4096), default=64, help="lines per batch")
     p.add_argument("--no-progress", action="store_true")
     decoding_choice(p)
