@@ -230,8 +230,8 @@ def test_bench_times_the_default_decode(builtin_model):
     text = long_sentence()
     assert builtin_model.reconstruct([text]) != [text]
     (decoded,) = decode_verified(builtin_model, builtin_model.encode([text]), DEFAULT)
-    assert len(decoded.steps) == 1 + DEFAULT.rounds  # greedy, then every round
-    assert decoded.fidelity > decoded.steps[0].fidelity  # the rounds found a closer text
+    assert len(decoded.attempts) == 1 + DEFAULT.rounds  # greedy, then every round
+    assert decoded.fidelity > decoded.attempts[0].fidelity  # the rounds found a closer text
     assert default_reconstruct(builtin_model, [text]) == [decoded.text]
 
 

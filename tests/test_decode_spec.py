@@ -93,8 +93,8 @@ def test_a_paths_ends_get_the_budget_and_its_middle_one_greedy_decode(tiny_model
     path = blend_path(z[0], z[1], 7, "slerp")
     assert decode(tiny_model, path, DecodeSpec(), "ends") == decode_path(tiny_model, path)
     got = decode(tiny_model, path, DecodeSpec(), "ends")
-    assert all(len(d.steps) == 1 for d in got[1:-1])  # one greedy try each
-    assert len(got[0].steps) == DEFAULT.rounds + 1  # random weights: the ends never verify
+    assert all(len(d.attempts) == 1 for d in got[1:-1])  # one greedy try each
+    assert len(got[0].attempts) == DEFAULT.rounds + 1  # random weights: the ends never verify
 
 
 def test_max_tokens_reaches_the_model(tiny_model, z):

@@ -67,7 +67,7 @@ PATH_MIDDLE = GREEDY
 
 
 @dataclass(frozen=True)
-class Step:
+class Attempt:
     """One candidate tried for a row: how it was made, its text and its fidelity."""
 
     source: str
@@ -81,7 +81,8 @@ class Decoded:
 
     text: str
     fidelity: float
-    steps: tuple[Step, ...] = field(default=())
+    attempts: tuple[Attempt, ...] = field(default=())
+    """Every text tried for this row, in order: greedy first, then rounds and candidates."""
 
     @property
     def verified(self) -> bool:
@@ -110,7 +111,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     texts = model.decode(latents, **opts)  # first: the model checks the latents and options
     z = _unit(latents)
     n = len(z)
-    steps: list[list[Step]] = [[] for _ in range(n)]
+    attempts: list[list[Attempt]] = [[] for _ in range(n)]
     best_f = np.full(n, -2.0)
     best_t = [""] * n
 
@@ -118,7 +119,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         """Score candidates for `rows`, keep the best per row -> their re-encodings."""
         back, fids = _reencode(model, z[rows], cand)
         for r, t, f in zip(rows, cand, fids):
-            steps[r].append(Step(source, t, float(f)))
+            attempts[r].append(Attempt(source, t, float(f)))
             if f > best_f[r]:
                 best_f[r], best_t[r] = float(f), t
         return back
@@ -146,7 +147,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         cand = model.decode(z[rest], temperature=budget.temperature, seed=budget.seed + s,
                             **opts)
         offer(rest, f"sample T={budget.temperature:g}", cand)
-    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, steps)]
+    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, attempts)]
 
 
 def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
@@ -155,7 +156,7 @@ def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
     texts = model.decode(latents, **options)
     z = _unit(latents)
     fids = _reencode(model, z, texts)[1]
-    return [Decoded(t, float(f), (Step("decode", t, float(f)),)) for t, f in zip(texts, fids)]
+    return [Decoded(t, float(f), (Attempt("decode", t, float(f)),)) for t, f in zip(texts, fids)]
 
 
 def path_budgets(n: int, ends: Budget = DEFAULT, middle: Budget = PATH_MIDDLE) -> list[Budget]:
