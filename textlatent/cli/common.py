@@ -16,8 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 PROG = "textlatent"
-EVAL_FILES = {"sentences": ("sentences.txt", "eval_sentences.txt"),
-              "pairs": ("pairs.tsv", "eval_pairs.tsv")}
+EVAL_FILES = {"sentences": "eval_sentences.txt", "pairs": "eval_pairs.tsv"}
 MEASUREMENT_FILES = ("heldout_sentences.txt", "heldout_pairs.tsv", "parallel_pairs.tsv")
 
 
@@ -85,14 +84,8 @@ def read_lines(path: Path, what: str) -> list[str]:
 
 
 def eval_file(kind: str) -> Path:
-    """The shared eval file (../shared/eval from here or from the repo), else the shipped copy."""
-    shared_name, packaged_name = EVAL_FILES[kind]
-    repo = Path(__file__).resolve().parent.parent.parent
-    for base in (Path.cwd(), repo):
-        candidate = base.parent / "shared" / "eval" / shared_name
-        if candidate.is_file():
-            return candidate
-    return Path(str(resources.files("textlatent.data").joinpath(packaged_name)))
+    """The eval file shipped in the package (`textlatent/data`), whatever the directory."""
+    return Path(str(resources.files("textlatent.data").joinpath(EVAL_FILES[kind])))
 
 
 def measurement_files() -> list[Path]:
