@@ -54,12 +54,22 @@ def test_version(capsys):
     assert code == 0 and out.strip() == f"textlatent {__version__}"
 
 
+COMMANDS = ("encode", "decode", "reconstruct", "blend", "eval", "bench", "corpus",
+            "train-tokenizer", "train", "vary", "sample", "arithmetic", "edit", "augment",
+            "direction", "index", "neighbors", "tui")
+
+
 def test_help_lists_every_command(capsys):
+    """The commands are exactly these, and --help shows each on a line of its own."""
+    from textlatent.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert tuple(sub.choices) == COMMANDS
     code, out, _ = run_cli(capsys, "--help")
     assert code == 0
-    for name in ("encode", "decode", "reconstruct", "blend", "eval", "bench", "corpus",
-                 "train-tokenizer", "train", "tui"):
-        assert name in out
+    listed = [line.split()[0] for line in out.split("  COMMAND\n", 1)[1].splitlines()
+              if line.startswith("    ") and line[4] != " "]
+    assert tuple(listed) == COMMANDS
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], ["encode"], ["corpus"], ["blend", "a"],
