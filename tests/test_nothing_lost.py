@@ -34,6 +34,7 @@ def _augment(capsys, src: Path, out: Path, mdir: str, *extra: str) -> tuple[int,
     (["-n", "2"], ["-n", "7"], "-n 2, not 7"),
     (["-n", "2"], ["-n", "2", "--seed", "1"], "--seed 0, not 1"),
     (["-n", "2"], ["-n", "2", "--radius", "0.3"], "--radius 0.7, not 0.3"),
+    (["-n", "2"], ["-n", "2", "--decode", "verified"], "--decode greedy, beam=4"),
 ])
 def test_a_rerun_of_another_job_is_refused_and_the_output_kept(capsys, mdir, tmp_path, first,
                                                                 second, says):
@@ -74,7 +75,8 @@ def test_the_job_record_names_the_job(capsys, mdir, tmp_path):
     assert _augment(capsys, src, out, mdir, "-n", "2", "--seed", "5")[0] == 0
     job = json.loads((tmp_path / "r.jsonl.job.json").read_text())
     assert job == {"command": "textlatent augment", "input": str(src.resolve()), "n": 2,
-                   "radius": 0.7, "seed": 5, "decode": "greedy", "model": "tiny-random"}
+                   "radius": 0.7, "seed": 5, "model": "tiny-random",
+                   "decode": {"how": "greedy", "beam": 4, "temperature": 0.7, "top_p": 0.9}}
     assert not (tmp_path / "r.jsonl.lock").exists()
 
 

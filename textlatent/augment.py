@@ -17,6 +17,7 @@ holds it: a second run on the same output is refused with the holder's pid and h
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import write_text_atomic
+from .decode_spec import DecodeSpec, decode
 from .lockfile import hold
 from .transforms import VARY_RADIUS, around
 
@@ -110,10 +112,18 @@ def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
     return done, keep
 
 
-def _job(input_path: Path, k: int, radius: float, seed: int, greedy: bool) -> dict:
+def _job(input_path: Path, k: int, radius: float, seed: int, spec: DecodeSpec) -> dict:
+    settings = {k: v for k, v in dataclasses.asdict(spec).items() if v is not None}
     return {"command": "textlatent augment", "input": str(input_path.resolve()), "n": k,
-            "radius": float(radius), "seed": int(seed),
-            "decode": "greedy" if greedy else "verified"}
+            "radius": float(radius), "seed": int(seed), "decode": settings}
+
+
+def _shown(value: object) -> str:
+    """A job field as the refusal shows it (a decode's settings as `how, k=v, ...`)."""
+    if isinstance(value, dict):
+        return ", ".join([str(value.get("how"))] + [f"{k}={v}" for k, v in value.items()
+                                                     if k != "how"])
+    return str(value)
 
 
 def check_job(output: Path, job: dict) -> bool:
@@ -134,10 +144,10 @@ def check_job(output: Path, job: dict) -> bool:
                          f"remove {output}") from None
     for name in JOB_FIELDS:
         if name in job and old.get(name) != job[name]:
-            raise ValueError(f"{output} holds another job ({_OPTION[name]} {old.get(name)}, "
-                             f"not {job[name]}): rerun with the same input, -n, --radius, "
-                             f"--seed, --decode and --model to continue it, or write to "
-                             f"another file")
+            raise ValueError(f"{output} holds another job ({_OPTION[name]} "
+                             f"{_shown(old.get(name))}, not {_shown(job[name])}): rerun "
+                             f"with the same input, -n, --radius, --seed, --decode and "
+                             f"--model to continue it, or write to another file")
     return True
 
 
@@ -153,10 +163,11 @@ def _at_line(message: str, numbers: list[int], input_path: Path) -> str:
 
 
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
-            seed: int = 0, greedy: bool = False, batch: int = 64,
+            seed: int = 0, spec: DecodeSpec | None = None, batch: int = 64,
             load: Callable[[], object] | None = None, model=None,
             progress: bool = True) -> dict:
-    """Write k variations per input line to `output`; returns counts for this run."""
+    """Write k variations per input line to `output`, decoded as `spec` says (default:
+    verified); returns counts for this run."""
     if input_path.is_dir():
         raise ValueError(f"the input is a folder, not a text file: {input_path}")
     if not input_path.is_file():
@@ -166,7 +177,8 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
     if not output.parent.is_dir():
         raise ValueError(f"output folder not found: {output.parent}")
     total = count_lines(input_path)
-    job = _job(input_path, k, radius, seed, greedy)
+    spec = spec or DecodeSpec(how="verified")
+    job = _job(input_path, k, radius, seed, spec)
     with hold(output, "augment run"):
         resuming = check_job(output, job)
         done, keep = resume_point(output, input_path, k) if resuming else (0, 0)
@@ -176,17 +188,17 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             check_job(output, job)
         else:
             write_text_atomic(job_path(output), json.dumps(job, ensure_ascii=False) + "\n")
-        return _write(input_path, output, model, job, total, done, keep, batch, progress)
+        return _write(input_path, output, model, job, spec, total, done, keep, batch,
+                      progress)
 
 
-def _write(input_path: Path, output: Path, model, job: dict, total: int, done: int, keep: int,
-           batch: int, progress: bool) -> dict:
+def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec, total: int,
+           done: int, keep: int, batch: int, progress: bool) -> dict:
     from tqdm import tqdm
 
-    from .fidelity import DEFAULT, GREEDY, decode_verified, fidelity
+    from .fidelity import fidelity
 
     k, radius, seed = job["n"], job["radius"], job["seed"]
-    budget = GREEDY if job["decode"] == "greedy" else DEFAULT
     written = skipped = same = 0
     bar = tqdm(total=total, initial=done, unit="line", disable=not progress, desc="augment",
                file=None)
@@ -218,7 +230,7 @@ def _write(input_path: Path, output: Path, model, job: dict, total: int, done: i
                 src = encode(texts, [n for _, n, _ in todo])
                 z = np.concatenate([around(z0, radius, k, np.random.default_rng([seed, i]))
                                     for (i, _, _), z0 in zip(todo, src)])
-                found = decode_verified(model, z, budget)
+                found = decode(model, z, spec, "none")
                 cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in found])
                 for j, (i, _, _) in enumerate(todo):
                     decoded[i] = [(found[j * k + m], cos[j * k + m]) for m in range(k)]

@@ -16,8 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 PROG = "textlatent"
-EVAL_FILES = {"sentences": ("sentences.txt", "eval_sentences.txt"),
-              "pairs": ("pairs.tsv", "eval_pairs.tsv")}
+EVAL_FILES = {"sentences": "eval_sentences.txt", "pairs": "eval_pairs.tsv"}
 MEASUREMENT_FILES = ("heldout_sentences.txt", "heldout_pairs.tsv", "parallel_pairs.tsv")
 
 
@@ -85,14 +84,8 @@ def read_lines(path: Path, what: str) -> list[str]:
 
 
 def eval_file(kind: str) -> Path:
-    """The shared eval file (../shared/eval from here or from the repo), else the shipped copy."""
-    shared_name, packaged_name = EVAL_FILES[kind]
-    repo = Path(__file__).resolve().parent.parent.parent
-    for base in (Path.cwd(), repo):
-        candidate = base.parent / "shared" / "eval" / shared_name
-        if candidate.is_file():
-            return candidate
-    return Path(str(resources.files("textlatent.data").joinpath(packaged_name)))
+    """The eval file shipped in the package (`textlatent/data`), whatever the directory."""
+    return Path(str(resources.files("textlatent.data").joinpath(EVAL_FILES[kind])))
 
 
 def measurement_files() -> list[Path]:
@@ -192,76 +185,108 @@ def common_options(p: argparse.ArgumentParser, model: bool = True) -> None:
 
 
 # -- decoding ------------------------------------------------------------------------------------
+SCORED_ONLY = ("beam", "temperature", "top_p")
+"""Settings for beam and sampled only; the command line says so if another choice gets them."""
+DECODE_HELP = ("how to decode: auto, greedy, verified, beam or sampled, as in the app "
+               "(`default` is an older spelling of auto)")
+
+
+def decode_flag(g, default: str | None, help_text: str = "") -> None:
+    from ..decode_spec import PARAMS, canonical
+
+    PARAMS["how"].add_argument(g, "--decode", type=canonical, default=default, metavar="HOW",
+                               help=f"{DECODE_HELP}; {help_text or PARAMS['how'].help}")
+
+
+def _scored_flag(g, name: str, off: float) -> None:
+    """--beam / --temperature: `off` (1, 0) is also accepted and means "not this decode"."""
+    from ..decode_spec import PARAMS
+
+    param = PARAMS[name]
+
+    def parse(text: str):
+        try:
+            if float(text) == off:
+                return param.kind(off)
+        except ValueError:
+            pass
+        return param.parse_text(text)
+
+    param.add_argument(g, type=parse, default=None,
+                       help=f"{param.help} (default {param.default}; {off:g}: off)")
+
+
 def decoding_options(p: argparse.ArgumentParser) -> None:
-    """--beam, --temperature, --top-p, --seed, --max-tokens and the budget options."""
+    """--decode and every decode setting, each checked by its `decode_spec.PARAMS` entry."""
+    from ..decode_spec import PARAMS
+
     g = p.add_argument_group("decoding")
-    g.add_argument("--beam", type=int_range(1, 32), default=1, help="beam width (1 = greedy)")
-    g.add_argument("--temperature", type=float, default=0.0,
-                   help="sampling temperature (0 = deterministic)")
-    g.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass")
-    g.add_argument("--seed", type=int, default=None, help="seed for sampling")
-    g.add_argument("--max-tokens", type=int_range(1, 4096), default=None,
-                   help="longest output in tokens (default: the model's limit)")
+    decode_flag(g, None, "default auto; --beam N or --temperature T alone still ask for beam "
+                          "or sampled with top-p 1 and a fresh seed")
+    _scored_flag(g, "beam", 1)
+    _scored_flag(g, "temperature", 0)
+    PARAMS["top_p"].add_argument(g, default=None,
+                                 help=f"{PARAMS['top_p'].help} (default {PARAMS['top_p'].default})")
+    PARAMS["seed"].add_argument(g, default=None, help=PARAMS["seed"].help)
+    PARAMS["max_tokens"].add_argument(g)
     budget_options(g)
 
 
 def budget_options(g) -> None:
-    """--decode, --rounds, --step, --candidates: how hard a decode works on texts that do not
-    verify (read by `budget`)."""
-    g.add_argument("--decode", choices=["default", "greedy"], default="default",
-                   help="default: greedy, then latent correction for texts whose re-encoding "
-                        "is not their latent (fidelity < 1); greedy: one greedy decode")
-    g.add_argument("--rounds", type=int_range(0, 16), default=None, metavar="N",
-                   help="latent-correction rounds for texts that do not verify")
-    g.add_argument("--step", type=positive_float, default=None, metavar="A",
-                   help="how far a round moves the query along the error, in (0, 4]")
-    g.add_argument("--candidates", type=int_range(0, 32), default=None, metavar="N",
-                   help="sampled candidates for texts that still do not verify")
+    """--rounds, --step, --candidates: how hard a decode works on texts that do not verify."""
+    from ..decode_spec import PARAMS, TUNING
+
+    for name in TUNING:
+        PARAMS[name].add_argument(g)
+
+
+def decode_spec(args: argparse.Namespace, default: str = "auto", **fixed):
+    """The decode request the options ask for (`decode_spec.DecodeSpec`); `fixed` settings
+    (a transform command's seed) fill in what the options leave unset."""
+    from ..decode_spec import PARAMS, USED_BY, DecodeSpec
+
+    given = {name: getattr(args, name) for name in PARAMS
+             if name != "how" and getattr(args, name, None) is not None}
+    how = getattr(args, "decode", None)
+    if how is None:
+        how = default
+        if given.get("temperature", 0) != 0:  # the older spelling: that one decode, scored
+            how = "sampled"
+            given.setdefault("top_p", 1.0)
+        elif given.get("beam", 1) != 1:
+            how = "beam"
+        elif given.get("top_p", 1) != 1:
+            how = "greedy"
+            del given["top_p"]
+    if given.get("beam") == 1 and how != "beam":  # 1 and 0 say "not this decode"
+        del given["beam"]
+    if given.get("temperature") == 0 and how != "sampled":
+        del given["temperature"]
+    for name in SCORED_ONLY:
+        if name in given and name not in USED_BY[how]:
+            users = " or ".join(h for h, used in USED_BY.items() if name in used)
+            raise CliError(f"--{name.replace('_', '-')} is for --decode {users}, not {how}")
+    return DecodeSpec(how=how, **{**fixed, **given})
+
+
+def decode(model, latents, args: argparse.Namespace, sentence_rows: str = "all") -> list:
+    """Decode as the options ask, each text with its fidelity (`fidelity.Decoded`)."""
+    from ..decode_spec import decode as run
+
+    return run(model, latents, decode_spec(args), sentence_rows)
 
 
 def decoding_choice(p: argparse.ArgumentParser) -> None:
-    """--decode for the transform commands: verified (default) or greedy."""
-    p.add_argument("--decode", choices=["verified", "greedy"], default="verified",
-                   help="verified: greedy, then correct rows whose text does not map back to "
-                        "their latent (default); greedy: fastest")
+    """--decode for the transform commands (default verified)."""
+    g = p.add_argument_group("decoding")
+    decode_flag(g, "verified", "default verified; beam and sampled use beam 4, T=0.7, "
+                                "top-p 0.9 and the command's seed")
 
 
-def budget(args: argparse.Namespace):
-    """The decode budget asked for by --decode, --rounds, --step and --candidates."""
-    import dataclasses
+def decode_choice(model, z, args: argparse.Namespace, seed: int | None = None):
+    """Decode a transform's new points as --decode asks (no row is a sentence's encoding)."""
+    from ..decode_spec import DecodeSpec
+    from ..decode_spec import decode as run
 
-    from ..fidelity import DEFAULT, GREEDY
-
-    chosen = GREEDY if args.decode == "greedy" else DEFAULT
-    if args.rounds is not None:
-        chosen = dataclasses.replace(chosen, rounds=args.rounds)
-    if args.step is not None:
-        chosen = dataclasses.replace(chosen, step=args.step)
-    if args.candidates is not None:
-        chosen = dataclasses.replace(chosen, samples=args.candidates)
-    if getattr(args, "seed", None) is not None:
-        chosen = dataclasses.replace(chosen, seed=args.seed)
-    return chosen
-
-
-def decode(model, latents, args: argparse.Namespace, path: bool = False) -> list:
-    """Decode as the options ask, each text with its fidelity (`fidelity.Decoded`).
-
-    --beam, --temperature or --top-p ask for that one decode, scored; otherwise the --decode
-    budget (for a blend `path`, its ends get the budget and the points between `PATH_MIDDLE`).
-    """
-    from ..fidelity import PATH_MIDDLE, decode_path, decode_scored, decode_verified
-
-    if args.beam != 1 or args.temperature != 0 or args.top_p != 1:
-        return decode_scored(model, latents, beam=args.beam, temperature=args.temperature,
-                             top_p=args.top_p, seed=args.seed, max_tokens=args.max_tokens)
-    if path:
-        return decode_path(model, latents, budget(args), PATH_MIDDLE, args.max_tokens)
-    return decode_verified(model, latents, budget(args), args.max_tokens)
-
-
-def decode_choice(model, z, args: argparse.Namespace):
-    """Decode for a transform command: the default budget, or greedy with `--decode greedy`."""
-    from ..fidelity import DEFAULT, GREEDY, decode_verified
-
-    return decode_verified(model, z, GREEDY if args.decode == "greedy" else DEFAULT)
+    spec = DecodeSpec(how=args.decode, seed=seed if args.decode == "sampled" else None)
+    return run(model, z, spec, "none")

@@ -1,7 +1,7 @@
 """vary, sample, arithmetic, edit and augment: new sentences from moved latents.
 
-Every decoded text comes with its fidelity, cos(z, encode(text)), from
-`fidelity.decode_verified` (the default budget; `--decode greedy` for speed).
+Every decoded text comes with its fidelity, cos(z, encode(text)); `--decode` takes the decode
+request's choices (`decode_spec`), verified by default, greedy for speed.
 """
 
 from __future__ import annotations
@@ -20,10 +20,7 @@ from .common import (
     int_range,
     load,
     model_dir,
-    radius,
-    seed,
     show,
-    strength,
 )
 
 TERM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*\*(.*)$", re.S)
@@ -87,7 +84,7 @@ def cmd_vary(args: argparse.Namespace) -> int:
     model = load(args)
     z0 = model.encode([text])[0]
     z = spec.latents({"source": z0}, params, dim=model.dim)
-    decoded = decode_choice(model, z, args)
+    decoded = decode_choice(model, z, args, args.seed)
     rows, seen, same = [], set(), 0
     for d in decoded:
         if d.text.strip() == text.strip():
@@ -121,17 +118,15 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if args.method == "gaussian" and args.radius is not None:
         raise CliError("--radius is the step of --method near; --method gaussian has no "
                        "step (use --temperature)")
-    if args.method == "near" and args.temperature is not None:
+    if args.method == "near" and args.temperature != spec.param("temperature").default:
         raise CliError("--temperature scales --method gaussian; --method near takes "
                        "--radius instead")
-    temperature = spec.param("temperature").default if args.temperature is None \
-        else args.temperature
     params = spec.check_params({"n": args.n, "seed": args.seed, "method": args.method,
-                                "radius": args.radius, "temperature": temperature})
+                                "radius": args.radius, "temperature": args.temperature})
     model = load(args)
     prior = extras.load_prior(extras.home(args.model), model)
     z = spec.latents({"prior": prior}, params, dim=model.dim)
-    samples = [d.to_dict() for d in decode_choice(model, z, args)]
+    samples = [d.to_dict() for d in decode_choice(model, z, args, args.seed)]
     if args.json:
         emit_json({"samples": samples})
     else:
@@ -184,9 +179,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def cmd_augment(args: argparse.Namespace) -> int:
     """K variations of every line of a file, streamed to JSON lines; resumable."""
     from ..augment import augment
+    from ..decode_spec import DecodeSpec
 
+    spec = DecodeSpec(how=args.decode, seed=args.seed if args.decode == "sampled" else None)
     stats = augment(Path(args.input), Path(args.output), args.n, radius=args.radius,
-                    seed=args.seed, greedy=args.decode == "greedy", batch=args.batch,
+                    seed=args.seed, spec=spec, batch=args.batch,
                     load=lambda: load(args), progress=not args.no_progress)
     if args.json:
         emit_json(stats)
@@ -202,31 +199,33 @@ def cmd_augment(args: argparse.Namespace) -> int:
 
 
 # -- the parsers ---------------------------------------------------------------------------------
+def transforms_registry():
+    """The registry module (`textlatent.transforms`; this module has the same name)."""
+    from .. import transforms
+
+    return transforms
+
+
+def add_params(p: argparse.ArgumentParser, mode: str, *names: str, **flags: str) -> None:
+    """Add the registry's parameters `names` of transform `mode` as flags (`--name`, or the
+    flag given in `flags`): ranges, defaults and help come from the `Param`s."""
+    spec = transforms_registry().get(mode)
+    for name in names:
+        param = spec.param(name)
+        param.add_argument(p, *([flags[name]] if name in flags else []))
+
+
 def register(sub) -> None:
     """Add vary, sample, arithmetic, edit and augment to the subparsers `sub`."""
-    from ..prior import NEAR_RADIUS
-    from ..transforms import VARY_RADIUS
-
     p = sub.add_parser("vary", help="variations at an angle around a sentence")
     p.add_argument("text", metavar="TEXT")
-    p.add_argument("-n", type=int_range(1, 256), default=8, help="variations (default 8)")
-    p.add_argument("--radius", type=radius, default=VARY_RADIUS,
-                   help=f"angle from the sentence in radians (default {VARY_RADIUS})")
-    p.add_argument("--seed", type=seed, default=0)
+    add_params(p, "vary", "n", "radius", "seed", n="-n")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_vary)
 
     p = sub.add_parser("sample", help="new sentences from the model's latent prior")
-    p.add_argument("-n", type=int_range(1, 256), default=8, help="samples (default 8)")
-    p.add_argument("--seed", type=seed, default=0)
-    p.add_argument("--method", choices=["near", "gaussian"], default="near",
-                   help="near: a real corpus latent plus a random step (default); gaussian: "
-                        "the fitted full-covariance Gaussian")
-    p.add_argument("--radius", type=radius, default=None,
-                   help=f"near: the step in radians (default: the prior's, {NEAR_RADIUS})")
-    p.add_argument("--temperature", type=float, default=None,
-                   help="gaussian: scale of the deviations (0-2, default 1)")
+    add_params(p, "sample", "n", "seed", "method", "radius", "temperature", n="-n")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_sample)
@@ -244,18 +243,17 @@ def register(sub) -> None:
     p = sub.add_parser("edit", help="move a sentence along a named direction")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--direction", required=True, metavar="NAME")
-    p.add_argument("--strength", type=strength, default=None,
-                   help="multiple of the direction (default: its measured default)")
+    add_params(p, "edit", "strength")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_edit)
 
     p = sub.add_parser("augment", help="K variations of every line of a file, as JSON lines")
     p.add_argument("input", metavar="INPUT.txt")
-    p.add_argument("-n", type=int_range(1, 256), required=True, help="variations per line")
+    vary_n = transforms_registry().get("vary").param("n")
+    vary_n.add_argument(p, "-n", required=True, default=None, help="variations per line")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
-    p.add_argument("--radius", type=radius, default=VARY_RADIUS)
-    p.add_argument("--seed", type=seed, default=0)
+    add_params(p, "vary", "radius", "seed")
     p.add_argument("--batch", type=int_range(1, 4096), default=64, help="lines per batch")
     p.add_argument("--no-progress", action="store_true")
     decoding_choice(p)
