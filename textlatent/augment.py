@@ -1,29 +1,53 @@
 """Data augmentation: K variations of every line of a text file, streamed to JSON lines.
 
 Each non-empty input line i gives exactly K rows `{"source", "text", "cos", "fidelity"}`, where
-cos is the cosine between the source's latent and the variation's decoded text's latent. The
-variations of line i are drawn from a generator seeded with (seed, i), so a line's rows do not
-depend on where a run started. Input is read lazily and output written one batch at a time
-(flushed), so memory stays flat. A rerun on the same output continues after the last whole
-input line already written: a partial row or a partial group of K rows left by a kill is cut
-off first; an output that does not continue this input is refused untouched.
+cos is the cosine between the source's latent and the variation's decoded text's latent; a row
+whose text is the source itself also has `"same_as_source": true` (and `--json` counts them).
+A line made only of control, format or zero-width characters (nothing a model can encode) gives
+one row `{"source", "line", "skipped"}` instead. The variations of line i are drawn from a generator
+seeded with (seed, i), so a line's rows do not depend on where a run started. Input is read
+lazily and output written one batch at a time (flushed), so memory stays flat.
+
+What identifies the job (input file, K, radius, seed, decode and model) is kept beside the
+output in `OUT.job.json`. A rerun of the same job continues after the last whole input line
+already written (a partial row or group left by a kill is cut off first); any other rerun, or
+an output with no job record, is refused and left as it is. While a run writes, `OUT.lock`
+holds it: a second run on the same output is refused with the holder's pid and host.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
+import unicodedata
+import warnings
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
-from .fidelity import DEFAULT, GREEDY, decode_verified, fidelity
+from .atomic import write_text_atomic
+from .decode_spec import DecodeSpec, decode
+from .lockfile import hold
 from .transforms import VARY_RADIUS, around
 
+SKIPPED = "nothing but whitespace, control or zero-width characters: nothing to vary"
+JOB_FIELDS = ("input", "n", "radius", "seed", "decode", "model")
+_OPTION = {"input": "input file", "n": "-n", "radius": "--radius", "seed": "--seed",
+           "decode": "--decode", "model": "--model"}
 
-def _lines(path: Path) -> Iterator[str]:
-    """Non-empty stripped lines, lazily; ValueError names a line that is not UTF-8."""
+
+def blank(text: str) -> bool:
+    """Nothing a model can encode: only whitespace, control and format characters."""
+    return all(unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, stripped text) of non-empty lines, lazily; ValueError names a line that
+    is not UTF-8."""
     with open(path, "rb") as f:
         for number, raw in enumerate(f, 1):
             try:
@@ -31,7 +55,7 @@ def _lines(path: Path) -> Iterator[str]:
             except UnicodeDecodeError:
                 raise ValueError(f"{path} line {number} is not UTF-8 text") from None
             if line:
-                yield line
+                yield number, line
 
 
 def count_lines(path: Path) -> int:
@@ -39,54 +63,113 @@ def count_lines(path: Path) -> int:
     return sum(1 for _ in _lines(path))
 
 
-def _sources(output: Path) -> Iterator[tuple[str, int]]:
-    """(source, bytes so far) of each complete row of an augment output; a partial last row
-    (from a kill) is left out."""
+def job_path(output: Path) -> Path:
+    """The job record kept beside an augment output."""
+    return output.with_name(output.name + ".job.json")
+
+
+def _rows(output: Path) -> Iterator[tuple[str, bool, int]]:
+    """(source, skipped, bytes so far) of each complete row of an augment output; a partial
+    last row (from a kill) is left out."""
     keep = 0
     with open(output, "rb") as f:
         for number, raw in enumerate(f, 1):
             if not raw.endswith(b"\n"):
                 return
             try:
-                source = json.loads(raw)["source"]
+                row = json.loads(raw)
+                source = row["source"]
                 if not isinstance(source, str):
                     raise TypeError
             except (ValueError, KeyError, TypeError):
                 raise ValueError(f"{output} is not output of `textlatent augment` "
                                  f"(row {number} is not one of its rows)") from None
             keep += len(raw)
-            yield source, keep
+            yield source, "skipped" in row, keep
 
 
 def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
-    """(whole input lines already in `output`, byte length of those rows).
+    """(input lines already in `output`, byte length of their rows).
 
-    Every complete group of k rows must repeat one input line, in input order; rows after
+    Each input line must have its k rows (one for a skipped line) in input order; rows after
     the last complete group (a kill mid-write) are to be dropped. ValueError otherwise."""
     if not output.exists():
         return 0, 0
     done = keep = 0
-    lines = _lines(input_path)
-    group: list[str] = []
-    for source, end in _sources(output):
-        group.append(source)
-        if len(group) < k:
-            continue
-        expected = next(lines, None)
-        if expected is None or any(s != expected for s in group):
+    rows = _rows(output)
+    for number, line in _lines(input_path):
+        need = 1 if blank(line) else k
+        group = list(islice(rows, need))
+        if len(group) < need:
+            return done, keep
+        if any(source != line or skipped != (need == 1 and blank(line))
+               for source, skipped, _ in group):
             raise ValueError(f"{output} does not continue {input_path} with {k} rows per line "
-                             f"(line {done + 1} differs)")
-        done, keep, group = done + 1, end, []
+                             f"(input line {number} differs)")
+        done, keep = done + 1, group[-1][2]
+    if next(rows, None) is not None:
+        raise ValueError(f"{output} has more rows than {input_path} makes")
     return done, keep
 
 
+def _job(input_path: Path, k: int, radius: float, seed: int, spec: DecodeSpec) -> dict:
+    settings = {k: v for k, v in dataclasses.asdict(spec).items() if v is not None}
+    return {"command": "textlatent augment", "input": str(input_path.resolve()), "n": k,
+            "radius": float(radius), "seed": int(seed), "decode": settings}
+
+
+def _shown(value: object) -> str:
+    """A job field as the refusal shows it (a decode's settings as `how, k=v, ...`)."""
+    if isinstance(value, dict):
+        return ", ".join([str(value.get("how"))] + [f"{k}={v}" for k, v in value.items()
+                                                     if k != "how"])
+    return str(value)
+
+
+def check_job(output: Path, job: dict) -> bool:
+    """Whether `output` holds rows of a job; ValueError if they belong to another job (or to
+    none that is recorded). The fields of `job` that are present are compared."""
+    if not output.exists() or output.stat().st_size == 0:
+        return False
+    record = job_path(output)
+    try:
+        old = json.loads(record.read_text(encoding="utf-8"))
+        if not isinstance(old, dict) or old.get("command") != "textlatent augment":
+            raise ValueError
+    except FileNotFoundError:
+        raise ValueError(f"{output} is not output of `textlatent augment` (it has no job "
+                         f"record {record.name}); write to another file or remove it") from None
+    except (OSError, ValueError):
+        raise ValueError(f"{record} is not an augment job record; write to another file or "
+                         f"remove {output}") from None
+    for name in JOB_FIELDS:
+        if name in job and old.get(name) != job[name]:
+            raise ValueError(f"{output} holds another job ({_OPTION[name]} "
+                             f"{_shown(old.get(name))}, not {_shown(job[name])}): rerun "
+                             f"with the same input, -n, --radius, --seed, --decode and "
+                             f"--model to continue it, or write to another file")
+    return True
+
+
+_TEXT_INDEX = re.compile(r"^text (\d+)\b")
+
+
+def _at_line(message: str, numbers: list[int], input_path: Path) -> str:
+    """'text 3 ...' (an index in a batch) -> '<input> line 17 ...'."""
+    m = _TEXT_INDEX.match(message)
+    if not m or int(m.group(1)) >= len(numbers):
+        return message
+    return f"{input_path} line {numbers[int(m.group(1))]}{message[m.end():]}"
+
+
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
-            seed: int = 0, greedy: bool = False, batch: int = 64,
+            seed: int = 0, spec: DecodeSpec | None = None, batch: int = 64,
             load: Callable[[], object] | None = None, model=None,
             progress: bool = True) -> dict:
-    """Write k variations per input line to `output`; returns counts for this run."""
-    from tqdm import tqdm
-
+    """Write k variations per input line to `output`, decoded as `spec` says (default:
+    verified); returns counts for this run."""
+    if input_path.is_dir():
+        raise ValueError(f"the input is a folder, not a text file: {input_path}")
     if not input_path.is_file():
         raise ValueError(f"input file not found: {input_path}")
     if output.exists() and not output.is_file():
@@ -94,45 +177,91 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
     if not output.parent.is_dir():
         raise ValueError(f"output folder not found: {output.parent}")
     total = count_lines(input_path)
-    done, keep = resume_point(output, input_path, k)
-    model = model if model is not None else load()
-    budget = GREEDY if greedy else DEFAULT
-    written = 0
+    spec = spec or DecodeSpec(how="verified")
+    job = _job(input_path, k, radius, seed, spec)
+    with hold(output, "augment run"):
+        resuming = check_job(output, job)
+        done, keep = resume_point(output, input_path, k) if resuming else (0, 0)
+        model = model if model is not None else load()
+        job["model"] = str(model.name)
+        if resuming:
+            check_job(output, job)
+        else:
+            write_text_atomic(job_path(output), json.dumps(job, ensure_ascii=False) + "\n")
+        return _write(input_path, output, model, job, spec, total, done, keep, batch,
+                      progress)
+
+
+def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec, total: int,
+           done: int, keep: int, batch: int, progress: bool) -> dict:
+    from tqdm import tqdm
+
+    from .fidelity import fidelity
+
+    k, radius, seed = job["n"], job["radius"], job["seed"]
+    written = skipped = same = 0
     bar = tqdm(total=total, initial=done, unit="line", disable=not progress, desc="augment",
                file=None)
     with open(output, "r+b" if output.exists() else "wb") as out:
         out.truncate(keep)
         out.seek(keep)
-        pending: list[tuple[int, str]] = []
+        pending: list[tuple[int, int, str]] = []
+
+        def encode(texts: list[str], numbers: list[int]) -> np.ndarray:
+            """Encode a batch; a warning or error about "text i" names its input line."""
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    z = model.encode(texts)
+            except ValueError as exc:
+                raise ValueError(_at_line(str(exc), numbers, input_path)) from None
+            for w in caught:
+                warnings.warn(w.category(_at_line(str(w.message), numbers, input_path)),
+                              stacklevel=2)
+            return z
 
         def flush() -> None:
-            nonlocal written
-            texts = [s for _, s in pending]
-            src = model.encode(texts)
-            z = np.concatenate([around(s, radius, k, np.random.default_rng([seed, i]))
-                                for (i, _), s in zip(pending, src)])
-            decoded = decode_verified(model, z, budget)
-            cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in decoded])
+            nonlocal written, skipped, same
             rows = []
-            for j, d in enumerate(decoded):
-                rows.append(json.dumps({"source": texts[j // k], "text": d.text,
-                                        "cos": round(float(cos[j]), 6),
-                                        "fidelity": round(d.fidelity, 6)},
-                                       ensure_ascii=False) + "\n")
-            out.write("".join(rows).encode("utf-8"))
+            todo = [(i, n, s) for i, n, s in pending if not blank(s)]
+            decoded: dict[int, list] = {}
+            if todo:
+                texts = [s for _, _, s in todo]
+                src = encode(texts, [n for _, n, _ in todo])
+                z = np.concatenate([around(z0, radius, k, np.random.default_rng([seed, i]))
+                                    for (i, _, _), z0 in zip(todo, src)])
+                found = decode(model, z, spec, "none")
+                cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in found])
+                for j, (i, _, _) in enumerate(todo):
+                    decoded[i] = [(found[j * k + m], cos[j * k + m]) for m in range(k)]
+            for i, number, text in pending:
+                if i not in decoded:
+                    rows.append({"source": text, "line": number, "skipped": SKIPPED})
+                    skipped += 1
+                    continue
+                for d, c in decoded[i]:
+                    row = {"source": text, "text": d.text, "cos": round(float(c), 6),
+                           "fidelity": round(d.fidelity, 6)}
+                    if d.text.strip() == text:
+                        row["same_as_source"] = True
+                        same += 1
+                    rows.append(row)
+            out.write("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                              for r in rows).encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
             written += len(rows)
             bar.update(len(pending))
             pending.clear()
 
-        for i, line in enumerate(_lines(input_path)):
+        for i, (number, line) in enumerate(_lines(input_path)):
             if i < done:
                 continue
-            pending.append((i, line))
+            pending.append((i, number, line))
             if len(pending) >= batch:
                 flush()
         if pending:
             flush()
     bar.close()
-    return {"lines": total, "lines_done": total, "lines_skipped": done, "rows_written": written}
+    return {"lines": total, "lines_done": total, "lines_skipped": done, "rows_written": written,
+            "lines_unusable": skipped, "rows_same_as_source": same}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from .latent import normalize
 DATA_ENV = "TEXTLATENT_DATA_DIR"
 DIRECTIONS = "directions"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+class SkippedFileWarning(UserWarning):
+    """A file in a directions folder could not be read and was left out."""
 
 
 @dataclass(frozen=True)
@@ -76,11 +81,15 @@ def build(name: str, pos: np.ndarray, neg: np.ndarray, description: str = "",
                      model, len(pos), len(neg))
 
 
-def save(direction: Direction, folder: str | Path) -> Path:
-    """Write `folder/NAME.npz` atomically; returns its path."""
+def save(direction: Direction, folder: str | Path, force: bool = True) -> Path:
+    """Write `folder/NAME.npz` atomically; returns its path. Without `force`, an existing
+    file is a FileExistsError and is left as it is."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{check_name(direction.name)}.npz"
+    if not force and target.exists():
+        raise FileExistsError(f"a direction {direction.name!r} already exists ({target}); "
+                              f"give --force to replace it")
+    folder.mkdir(parents=True, exist_ok=True)
     write_npz_atomic(target, dict(vector=direction.vector.astype(np.float32),
                                   description=np.array(direction.description),
                                   default_strength=np.float64(direction.default_strength),
@@ -91,14 +100,16 @@ def save(direction: Direction, folder: str | Path) -> Path:
 
 def load(path: str | Path, source: str = "") -> Direction:
     """Read a direction file; ValueError if it is not one."""
+    from .npzfile import read
+
     path = Path(path)
+    f = read(path, "a direction file", ("vector", "description", "default_strength", "model",
+                                        "n_pos", "n_neg"))
     try:
-        with np.load(path, allow_pickle=False) as f:
-            vector = np.asarray(f["vector"], np.float32)
-            d = Direction(path.stem, vector, str(f["description"]),
-                          float(f["default_strength"]), str(f["model"]), int(f["n_pos"]),
-                          int(f["n_neg"]), source)
-    except (OSError, KeyError, ValueError, TypeError) as exc:
+        vector = np.asarray(f["vector"], np.float32)
+        d = Direction(path.stem, vector, str(f["description"]), float(f["default_strength"]),
+                      str(f["model"]), int(f["n_pos"]), int(f["n_neg"]), source)
+    except (ValueError, TypeError) as exc:
         raise ValueError(f"{path} is not a direction file: {exc}") from None
     if vector.ndim != 1 or not np.isfinite(vector).all():
         raise ValueError(f"{path} is not a direction file: bad vector")
@@ -132,7 +143,10 @@ def available(model_dir: str | Path | None, model_name: str) -> dict[str, Direct
             continue
         for path in sorted(folder.glob("*.npz")):
             if _NAME.fullmatch(path.stem):
-                found[path.stem] = load(path, source)
+                try:
+                    found[path.stem] = load(path, source)
+                except ValueError as exc:
+                    warnings.warn(SkippedFileWarning(f"{exc}; skipped it"), stacklevel=2)
     return found
 
 

@@ -180,10 +180,12 @@ def load(path: str | Path) -> SentenceIndex:
     if not path.is_file():
         raise FileNotFoundError(f"no sentence index ({path.name} not found in {path.parent}); "
                                 f"build one with `textlatent index build`")
+    from .npzfile import read
+
+    f = read(path, "a sentence index", ("latents", "text_bytes", "text_offsets", "model"))
     try:
-        with np.load(path, allow_pickle=False) as f:
-            basis = np.asarray(f["basis"], np.float32) if "basis" in f.files else None
-            return SentenceIndex(_unpack(f["text_bytes"], f["text_offsets"]),
-                                 np.asarray(f["latents"]), basis, str(f["model"]))
-    except (OSError, KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        basis = np.asarray(f["basis"], np.float32) if "basis" in f else None
+        return SentenceIndex(_unpack(f["text_bytes"], f["text_offsets"]),
+                             np.asarray(f["latents"]), basis, str(f["model"]))
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path} is not a sentence index: {exc}") from None

@@ -92,12 +92,14 @@ def load(path: str | Path) -> LatentPrior:
         raise NoPriorError(f"this model has no latent prior ({path.name} not found in "
                            f"{path.parent}); fit one with `textlatent index build --sentences FILE "
                            f"--out {path.parent}`")
+    from .npzfile import read
+
+    f = read(path, "a latent prior file", ("anchors", "mean", "cov_factor", "radius", "model"))
     try:
-        with np.load(path, allow_pickle=False) as f:
-            prior = LatentPrior(np.asarray(f["anchors"]), np.asarray(f["mean"], np.float32),
-                                np.asarray(f["cov_factor"], np.float32), float(f["radius"]),
-                                str(f["model"]))
-    except (OSError, KeyError, ValueError, TypeError) as exc:
+        prior = LatentPrior(np.asarray(f["anchors"]), np.asarray(f["mean"], np.float32),
+                            np.asarray(f["cov_factor"], np.float32), float(f["radius"]),
+                            str(f["model"]))
+    except (ValueError, TypeError) as exc:
         raise ValueError(f"{path} is not a latent prior file: {exc}") from None
     d = prior.dim
     if prior.anchors.ndim != 2 or prior.anchors.shape[1] != d or prior.cov_factor.shape != (d, d):

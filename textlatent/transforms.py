@@ -13,6 +13,7 @@ of a sentence; a variadic one takes a list of them. Kind "prior" takes a `Latent
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,9 +97,60 @@ class Param:
     def _in_range(self, value: float) -> None:
         if not math.isfinite(value):
             raise ValueError(f"{self.name} must be a finite number")
-        if self.low is not None and value < self.low or self.high is not None and value > self.high:
-            raise ValueError(f"{self.name} must be between {self.low:g} and {self.high:g}, "
-                             f"got {value:g}")
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if not low <= value <= high:
+            raise ValueError(f"{self.name} must be {self.range_text()}, got {value:g}")
+
+    def range_text(self) -> str:
+        """'between 0 and pi', 'at least 1', ... (empty for a parameter without a range)."""
+        if self.low is not None and self.high is not None:
+            return f"between {_bound(self.low)} and {_bound(self.high)}"
+        if self.low is not None:
+            return f"at least {_bound(self.low)}"
+        return f"at most {_bound(self.high)}" if self.high is not None else ""
+
+    def parse_text(self, text: str) -> Any:
+        """A command-line word -> a checked value (argparse.ArgumentTypeError if it is not)."""
+        try:
+            value: Any = text
+            if self.kind is int:
+                value = int(text)
+            elif self.kind is float:
+                value = float(text)
+        except ValueError:
+            what = "a whole number" if self.kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+        try:
+            return self.check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    def add_argument(self, parser, *flags: str, **overrides: Any) -> argparse.Action:
+        """Add this parameter to an argparse parser (or group) as `--name` (or `flags`): its
+        type checks the range, its choices are argparse's, its help says the default.
+        `overrides` go to `add_argument` as they are (e.g. a command's own default)."""
+        flags = flags or (f"--{self.name.replace('_', '-')}",)
+        default = overrides.pop("default", self.default)
+        help_text = overrides.pop("help", self.help)
+        if default is not None and "%(default)" not in help_text:
+            help_text = f"{help_text} (default %(default)s)" if help_text else "default %(default)s"
+        options: dict[str, Any] = {"default": default, "help": help_text}
+        if self.kind is str and self.choices:
+            options["choices"] = self.choices
+        elif self.kind is not tuple:
+            options["type"] = self.parse_text
+            if self.kind is int and self.low is not None and self.low >= 0:
+                options["metavar"] = "N"
+        options.update(overrides)
+        return parser.add_argument(*flags, **options)
+
+
+def _bound(value: float) -> str:
+    """A range end for a message: pi by name, whole numbers without a point."""
+    if value == math.pi:
+        return "pi"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -129,10 +181,11 @@ class Transform:
             raise ValueError(f"{self.name} has no parameter {sorted(unknown)[0]!r}")
         return {p.name: p.check(params.get(p.name, p.default)) for p in self.params}
 
-    def check_inputs(self, inputs: Mapping[str, Any]) -> dict:
-        """Every role present and well formed; latents as float32 unit vectors of one size."""
+    def check_inputs(self, inputs: Mapping[str, Any], dim: int | None = None) -> dict:
+        """Every role present and well formed; latents as float32 unit vectors of one size
+        (`dim`, the model's, when given); a prior or direction of that size too."""
         out: dict[str, Any] = {}
-        dims = set()
+        dims = set() if dim is None else {int(dim)}
         for role in self.roles:
             if role.name not in inputs or inputs[role.name] is None:
                 raise ValueError(f"{self.name} needs an input for {role.name!r} ({role.title})")
@@ -144,34 +197,60 @@ class Transform:
             if not rows:
                 raise ValueError(f"{self.name} needs at least one {role.title.lower()}")
             z = normalize(np.stack([_vector(r, role.name) for r in rows]))
+            if dim is not None and z.shape[1] != dim:
+                raise ValueError(f"input {role.name!r} has {z.shape[1]} numbers; the model's "
+                                 f"latents have {dim}")
             dims.add(z.shape[1])
             out[role.name] = z if role.variadic else z[0]
         if len(dims) > 1:
             raise ValueError(f"{self.name}: inputs differ in size {sorted(dims)}")
+        size = next(iter(dims), None)
+        for role in self.roles:
+            if role.kind in _KINDS:
+                _check_kind(out[role.name], role, size)
         return out
 
-    def run(self, inputs: Mapping[str, Any],
-            params: Mapping[str, Any] | None = None) -> tuple[np.ndarray, list[str]]:
-        """(latents (n, D) float32 unit rows, one label per row)."""
-        z, labels = self._make(self.check_inputs(inputs), self.check_params(params))
+    def run(self, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None,
+            dim: int | None = None) -> tuple[np.ndarray, list[str]]:
+        """(latents (n, D) float32 unit rows, one label per row). With `dim` (the model's
+        latent size), inputs of another size are a ValueError."""
+        z, labels = self._make(self.check_inputs(inputs, dim), self.check_params(params))
         z = normalize(np.atleast_2d(z))
         assert len(labels) == len(z)
         return z, labels
 
-    def latents(self, inputs: Mapping[str, Any],
-                params: Mapping[str, Any] | None = None) -> np.ndarray:
+    def latents(self, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None,
+                dim: int | None = None) -> np.ndarray:
         """The transform's latents, shape (n, D), float32, unit rows."""
-        return self.run(inputs, params)[0]
+        return self.run(inputs, params, dim)[0]
 
-    def labels(self, inputs: Mapping[str, Any],
-               params: Mapping[str, Any] | None = None) -> list[str]:
-        return self.run(inputs, params)[1]
+    def labels(self, inputs: Mapping[str, Any], params: Mapping[str, Any] | None = None,
+               dim: int | None = None) -> list[str]:
+        return self.run(inputs, params, dim)[1]
+
+
+_KINDS = {"prior": ("a latent prior (textlatent.prior.LatentPrior)", ("sample", "dim")),
+          "direction": ("a direction (textlatent.directions.Direction)", ("apply", "vector"))}
+
+
+def _check_kind(value: Any, role: Role, size: int | None) -> None:
+    """A prior or direction input has the right type (by its methods) and size."""
+    what, attrs = _KINDS[role.kind]
+    if not all(hasattr(value, a) for a in attrs):
+        raise ValueError(f"input {role.name!r} must be {what}, not {type(value).__name__}")
+    have = int(value.dim) if role.kind == "prior" else int(np.shape(value.vector)[-1])
+    if size is not None and have != size:
+        raise ValueError(f"the {role.title.lower()} has {have} dimensions, the latents {size}")
 
 
 def _vector(value: Any, role: str) -> np.ndarray:
-    v = np.asarray(value, dtype=np.float64)
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"input {role!r} must be one latent vector, got shape {v.shape}")
+    try:
+        v = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"input {role!r} must be one latent vector of numbers") from None
+    if v.ndim != 1 or v.size < 2:
+        raise ValueError(f"input {role!r} must be one latent vector (at least 2 numbers), got "
+                         f"shape {v.shape}")
     return v
 
 
@@ -212,7 +291,9 @@ def _sample(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
 
 def _arithmetic(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
     terms = inputs["terms"]
-    weights = p["weights"] or (1.0,) + tuple((-1.0) ** i for i in range(1, len(terms)))
+    weights = p["weights"]
+    if weights is None:
+        weights = (1.0,) + tuple((-1.0) ** i for i in range(1, len(terms)))
     if len(weights) != len(terms):
         raise ValueError(f"{len(weights)} weights for {len(terms)} terms")
     total = np.asarray(weights, np.float64) @ terms.astype(np.float64)
@@ -225,6 +306,11 @@ def _edit(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
     direction = inputs["direction"]
     strength = direction.default_strength if p["strength"] is None else p["strength"]
     ks = np.linspace(strength / p["steps"], strength, p["steps"])
+    vector = np.asarray(direction.vector, np.float64)
+    for k in ks:
+        if np.linalg.norm(inputs["source"] + k * vector) < 1e-6:
+            raise ValueError(f"direction {direction.name!r} at strength {k:g} takes the "
+                             f"sentence to the origin: no direction is left to decode")
     z = np.stack([direction.apply(inputs["source"], float(k)) for k in ks])
     return z, [f"{k:+.2f}" for k in ks]
 

@@ -280,7 +280,7 @@ class TextLatentApp(App[int]):
             result.entry_id, latent=result.latent, reconstruction=result.reconstruction,
             text=result.seen_text if result.truncated else None, truncated=result.truncated,
             pieces=result.pieces, error=result.error, fidelity=result.fidelity,
-            steps=result.steps)
+            attempts=result.attempts)
         if entry is None:  # removed meanwhile
             return
         if result.error:
@@ -298,6 +298,8 @@ class TextLatentApp(App[int]):
 
     def on_extras_loaded(self, message: ExtrasLoaded) -> None:
         self.session.set_extras(message.extras)
+        if "skipped" in message.extras.notes:  # an unreadable direction file, left out
+            self.notify(message.extras.notes["skipped"], severity="warning")
 
     def on_neighbors_found(self, message: NeighborsFound) -> None:
         self.main.show_neighbors(message.key, message.neighbors, message.note)

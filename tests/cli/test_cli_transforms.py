@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from helpers import run_cli
 
-from textlatent.cli_transforms import format_expression, parse_expression
+from textlatent.cli.transforms import format_expression, parse_expression
 
 DATA = Path(__file__).parents[1] / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ def test_format_expression_round_trips():
 def test_vary_json_shape_and_seed(capsys, mdir):
     argv = ("vary", "the cat sat", "-n", "5", "--radius", "0.9", "--seed", "3", "--model", mdir)
     data = run_json(capsys, *argv)
-    assert set(data) == {"source", "radius", "variations"}
+    assert set(data) == {"source", "radius", "variations", "same_as_source"}
     assert data["source"] == "the cat sat" and data["radius"] == 0.9
     texts = [v["text"] for v in data["variations"]]
     assert 1 <= len(texts) <= 5 and len(set(texts)) == len(texts)  # de-duplicated
@@ -103,7 +103,7 @@ def test_vary_json_shape_and_seed(capsys, mdir):
 @pytest.mark.parametrize("argv, match", [
     (["--radius", "4"], "between 0 and pi"), (["--radius", "x"], "not a number"),
     (["-n", "0"], "between 1 and 256"), (["--seed", "-1"], "between 0"),
-    (["--decode", "beam"], "invalid choice"),
+    (["--decode", "best"], "invalid choice"),
 ])
 def test_vary_bad_options(capsys, mdir, argv, match):
     code, _, err = run_cli(capsys, "vary", "a cat", "--model", mdir, *argv)
@@ -153,7 +153,8 @@ def test_sample_json_and_seed(capsys, model_with_extras):
     gauss = run_json(capsys, "sample", "-n", "3", "--method", "gaussian", "--temperature",
                      "0.5", "--model", model_with_extras, *GREEDY)
     assert len(gauss["samples"]) == 3
-    code, _, err = run_cli(capsys, "sample", "--temperature", "3", "--model", model_with_extras)
+    code, _, err = run_cli(capsys, "sample", "--method", "gaussian", "--temperature", "3",
+                           "--model", model_with_extras)
     assert_clean_error(code, err, "temperature must be between 0 and 2")
 
 
@@ -205,7 +206,9 @@ def test_direction_build_list_edit(capsys, mdir, user_data, tmp_path, tiny_model
     assert built["n_pos"] == 2 and built["n_neg"] == 2
     assert Path(built["path"]).parent == user_data / "directions" / "tiny-random"
     listed = run_json(capsys, "direction", "list", "--model", mdir)
-    assert listed == {"directions": [{"name": "ask", "description": "statement to question"}]}
+    assert listed == {"directions": [{"name": "ask", "description": "statement to question",
+                                      "default_strength": 1.0, "source": "user", "n_pos": 2,
+                                      "n_neg": 2}]}
     data = run_json(capsys, "edit", "a cat", "--direction", "ask", "--strength", "2",
                     "--model", mdir, *GREEDY)
     assert set(data) == {"source", "direction", "strength", "text", "fidelity"}
@@ -250,11 +253,12 @@ def test_augment_writes_k_rows_per_line_and_is_deterministic(capsys, mdir, tmp_p
     out = tmp_path / "out.jsonl"
     stats = run_json(capsys, "augment", str(src), "-n", "3", "-o", str(out), "--seed", "4",
                      "--no-progress", "--batch", "2", "--model", mdir, *GREEDY)
-    assert stats == {"lines": 3, "lines_done": 3, "lines_skipped": 0, "rows_written": 9}
+    assert stats == {"lines": 3, "lines_done": 3, "lines_skipped": 0, "rows_written": 9,
+                     "lines_unusable": 0, "rows_same_as_source": 0}
     rows = _rows(out)
     assert [r["source"] for r in rows] == ["the cat sat"] * 3 + ["a dog ran ✓"] * 3 + \
         ["birds fly"] * 3
-    assert all(set(r) == {"source", "text", "cos", "fidelity"} for r in rows)
+    assert all(set(r) == {"source", "text", "cos", "fidelity"} for r in rows)  # none is its source
     again = tmp_path / "again.jsonl"
     run_json(capsys, "augment", str(src), "-n", "3", "-o", str(again), "--seed", "4",
              "--no-progress", "--batch", "3", "--model", mdir, *GREEDY)
@@ -275,6 +279,7 @@ def test_augment_resumes_after_a_partial_write(capsys, mdir, tmp_path):
     lines = full.read_text(encoding="utf-8").splitlines(keepends=True)
     cut = tmp_path / "cut.jsonl"
     cut.write_text("".join(lines[:5]) + lines[5][:7], encoding="utf-8")  # 2.5 lines + a stub
+    shutil.copy(tmp_path / "full.jsonl.job.json", tmp_path / "cut.jsonl.job.json")
     stats = run_json(capsys, "augment", str(src), "-n", "2", "-o", str(cut), "--no-progress",
                      "--model", mdir, *GREEDY)
     assert stats["lines_skipped"] == 2 and stats["rows_written"] == 6
@@ -303,7 +308,7 @@ def test_augment_bad_input_writes_nothing(capsys, mdir, tmp_path):
     before = other.read_bytes()
     code, _, err = run_cli(capsys, "augment", str(good), "-n", "2", "-o", str(other), "--model",
                            mdir)
-    assert_clean_error(code, err, "does not continue")
+    assert_clean_error(code, err, "has no job record")
     assert other.read_bytes() == before
     other.write_text("hello\n")
     code, _, err = run_cli(capsys, "augment", str(good), "-n", "2", "-o", str(other), "--model",
@@ -348,7 +353,7 @@ def test_augment_refuses_an_output_made_with_another_k(capsys, mdir, tmp_path):
     before = out.read_bytes()
     code, _, err = run_cli(capsys, "augment", str(src), "-n", "3", "-o", str(out),
                            "--no-progress", "--model", mdir, *GREEDY)
-    assert_clean_error(code, err, "does not continue")
+    assert_clean_error(code, err, "holds another job (-n 2, not 3)")
     assert out.read_bytes() == before
 
 
@@ -365,3 +370,41 @@ def test_fidelity_of_a_text_encode_calls_empty_is_zero(tiny_model):
     z = tiny_model.encode(["a cat", "a dog"])
     got = fidelity(tiny_model, z, ["\u200b\u0007 ", "a dog"])  # format + control + space
     assert got[0] == 0.0 and got[1] == pytest.approx(1.0, abs=1e-5)
+
+
+# -- flags from the registry ---------------------------------------------------------------------
+def _actions(command: str) -> dict:
+    from textlatent.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return {a.dest: a for a in sub.choices[command]._actions}
+
+
+@pytest.mark.parametrize("command, mode, names", [
+    ("vary", "vary", ("n", "radius", "seed")),
+    ("sample", "sample", ("n", "seed", "method", "radius", "temperature")),
+    ("edit", "edit", ("strength",)),
+    ("blend", "blend", ("steps", "method")),
+    ("augment", "vary", ("radius", "seed")),
+])
+def test_transform_flags_come_from_the_registry(command, mode, names):
+    """Each flag's default, type (the range check) and choices are its Param's."""
+    from textlatent import transforms
+
+    actions = _actions(command)
+    for name in names:
+        param, action = transforms.get(mode).param(name), actions[name]
+        assert action.default == param.default
+        if param.choices:
+            assert tuple(action.choices) == param.choices
+        else:
+            assert action.type == param.parse_text
+
+
+def test_a_registry_range_is_the_flags_range(capsys):
+    from textlatent import transforms
+
+    high = transforms.get("vary").param("n").high
+    code, _, err = run_cli(capsys, "vary", "a cat", "-n", str(int(high) + 1))
+    assert code == 2 and f"n must be between 1 and {int(high)}" in err

@@ -1,0 +1,292 @@
+"""What every `textlatent` command shares: the error type, JSON output, printable text, file
+checks, number-range argparse types, the model options and the decoding options.
+
+Nothing here imports torch at module level, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+import warnings
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+PROG = "textlatent"
+EVAL_FILES = {"sentences": "eval_sentences.txt", "pairs": "eval_pairs.tsv"}
+MEASUREMENT_FILES = ("heldout_sentences.txt", "heldout_pairs.tsv", "parallel_pairs.tsv")
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+# -- output --------------------------------------------------------------------------------------
+def emit_json(obj: object) -> None:
+    """Print `obj` as one JSON line (non-ASCII kept where stdout is UTF-8)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    print(json.dumps(obj, ensure_ascii=encoding != "utf8"))
+
+
+def clean(texts: list[str]) -> list[str]:
+    """Undecodable command-line bytes (lone surrogates) -> U+FFFD, so they can be printed."""
+    from ..tokenizer import replace_surrogates
+
+    return [replace_surrogates(t) for t in texts]
+
+
+def show(text: str) -> str:
+    """One printable line: control characters and line breaks are shown as escapes."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                   for c in text)
+
+
+def mark(decoded) -> str:
+    """✓ for a verified decode, else its fidelity."""
+    return "✓" if decoded.verified else f"(fidelity {decoded.fidelity:.3f})"
+
+
+def fmt(value: object) -> str:
+    """A float with four decimals, anything else as str()."""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+# -- files ---------------------------------------------------------------------------------------
+def utf8(raw: bytes, where: str) -> str:
+    """`raw` as UTF-8 text, or a CliError naming `where` and the bad byte's offset."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def existing_file(path: str | Path, what: str, text: bool = False) -> Path:
+    """`path` if it is a readable file; with `text`, also check that it is UTF-8."""
+    path = Path(path)
+    if not path.exists():
+        raise CliError(f"{what} not found: {path}")
+    if not path.is_file():
+        raise CliError(f"{what} is not a file: {path}")
+    if text:
+        utf8(path.read_bytes(), f"{what} {path}")
+    return path
+
+
+def read_lines(path: Path, what: str) -> list[str]:
+    """The sentences of a UTF-8 text file, one a line."""
+    from ..evaluate import read_sentences
+
+    existing_file(path, what, text=True)
+    return read_sentences(path)
+
+
+def eval_file(kind: str) -> Path:
+    """The eval file shipped in the package (`textlatent/data`), whatever the directory."""
+    return Path(str(resources.files("textlatent.data").joinpath(EVAL_FILES[kind])))
+
+
+def measurement_files() -> list[Path]:
+    """The shipped held-out and parallel-pair files the model card measures with."""
+    data = resources.files("textlatent.data")
+    return [Path(str(data.joinpath(name))) for name in MEASUREMENT_FILES]
+
+
+# -- the model -----------------------------------------------------------------------------------
+def load(args: argparse.Namespace):
+    """Load the model named by --model (None = builtin) and report truncation as it happens."""
+    from ..backends import TruncationWarning, load_model
+
+    warnings.simplefilter("always", TruncationWarning)
+    return load_model(args.model, trust_remote_code=args.trust_remote_code,
+                      allow_download=args.allow_download)
+
+
+def model_dir(args: argparse.Namespace) -> Path:
+    """The folder of the model's extras: the model folder, the builtin one, or the user data
+    folder's home of an `hf:` id (`textlatent.extras`)."""
+    from ..extras import home
+
+    return home(args.model).folder
+
+
+def model_name(args: argparse.Namespace) -> str:
+    """The model's name without loading it (config.json of its folder, or the `hf:` id)."""
+    from ..extras import home
+    from ..extras import model_name as folder_name
+
+    place = home(args.model)
+    return place.name if place.name is not None else folder_name(place.folder)
+
+
+# -- argparse types and options ------------------------------------------------------------------
+def int_range(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high]."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def float_range(low: float, high: float, message: str) -> Callable[[str], float]:
+    """An argparse type: a number in [low, high] (NaN never is); `message` says the range."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(message)
+        return value
+
+    return parse
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above 0."""
+    value = float_range(0.0, float("inf"), "must be a positive number")(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+radius = float_range(0.0, 3.141592653589793, "must be an angle between 0 and pi radians")
+strength = float_range(-10.0, 10.0, "must be between -10 and 10")
+
+
+def seed(text: str) -> int:
+    """An argparse type: a seed in [0, 2**32 - 1]."""
+    return int_range(0, 2**32 - 1)(text)
+
+
+def model_options(p: argparse.ArgumentParser) -> None:
+    """--model, --trust-remote-code, --allow-download."""
+    p.add_argument("--model", metavar="DIR",
+                   help="model folder or hf:OWNER/NAME[@REV] (default: the builtin model)")
+    p.add_argument("--trust-remote-code", action="store_true",
+                   help="let a transformers model run the code it ships (read it first)")
+    p.add_argument("--allow-download", action="store_true",
+                   help="let an hf: model be fetched from the Hugging Face Hub")
+
+
+def common_options(p: argparse.ArgumentParser, model: bool = True) -> None:
+    """The model options (unless `model` is False) and --json."""
+    if model:
+        model_options(p)
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+# -- decoding ------------------------------------------------------------------------------------
+SCORED_ONLY = ("beam", "temperature", "top_p")
+"""Settings for beam and sampled only; the command line says so if another choice gets them."""
+DECODE_HELP = ("how to decode: auto, greedy, verified, beam or sampled, as in the app "
+               "(`default` is an older spelling of auto)")
+
+
+def decode_flag(g, default: str | None, help_text: str = "") -> None:
+    from ..decode_spec import PARAMS, canonical
+
+    PARAMS["how"].add_argument(g, "--decode", type=canonical, default=default, metavar="HOW",
+                               help=f"{DECODE_HELP}; {help_text or PARAMS['how'].help}")
+
+
+def _scored_flag(g, name: str, off: float) -> None:
+    """--beam / --temperature: `off` (1, 0) is also accepted and means "not this decode"."""
+    from ..decode_spec import PARAMS
+
+    param = PARAMS[name]
+
+    def parse(text: str):
+        try:
+            if float(text) == off:
+                return param.kind(off)
+        except ValueError:
+            pass
+        return param.parse_text(text)
+
+    param.add_argument(g, type=parse, default=None,
+                       help=f"{param.help} (default {param.default}; {off:g}: off)")
+
+
+def decoding_options(p: argparse.ArgumentParser) -> None:
+    """--decode and every decode setting, each checked by its `decode_spec.PARAMS` entry."""
+    from ..decode_spec import PARAMS
+
+    g = p.add_argument_group("decoding")
+    decode_flag(g, None, "default auto; --beam N or --temperature T alone still ask for beam "
+                          "or sampled with top-p 1 and a fresh seed")
+    _scored_flag(g, "beam", 1)
+    _scored_flag(g, "temperature", 0)
+    PARAMS["top_p"].add_argument(g, default=None,
+                                 help=f"{PARAMS['top_p'].help} (default {PARAMS['top_p'].default})")
+    PARAMS["seed"].add_argument(g, default=None, help=PARAMS["seed"].help)
+    PARAMS["max_tokens"].add_argument(g)
+    budget_options(g)
+
+
+def budget_options(g) -> None:
+    """--rounds, --step, --candidates: how hard a decode works on texts that do not verify."""
+    from ..decode_spec import PARAMS, TUNING
+
+    for name in TUNING:
+        PARAMS[name].add_argument(g)
+
+
+def decode_spec(args: argparse.Namespace, default: str = "auto", **fixed):
+    """The decode request the options ask for (`decode_spec.DecodeSpec`); `fixed` settings
+    (a transform command's seed) fill in what the options leave unset."""
+    from ..decode_spec import PARAMS, USED_BY, DecodeSpec
+
+    given = {name: getattr(args, name) for name in PARAMS
+             if name != "how" and getattr(args, name, None) is not None}
+    how = getattr(args, "decode", None)
+    if how is None:
+        how = default
+        if given.get("temperature", 0) != 0:  # the older spelling: that one decode, scored
+            how = "sampled"
+            given.setdefault("top_p", 1.0)
+        elif given.get("beam", 1) != 1:
+            how = "beam"
+        elif given.get("top_p", 1) != 1:
+            how = "greedy"
+            del given["top_p"]
+    if given.get("beam") == 1 and how != "beam":  # 1 and 0 say "not this decode"
+        del given["beam"]
+    if given.get("temperature") == 0 and how != "sampled":
+        del given["temperature"]
+    for name in SCORED_ONLY:
+        if name in given and name not in USED_BY[how]:
+            users = " or ".join(h for h, used in USED_BY.items() if name in used)
+            raise CliError(f"--{name.replace('_', '-')} is for --decode {users}, not {how}")
+    return DecodeSpec(how=how, **{**fixed, **given})
+
+
+def decode(model, latents, args: argparse.Namespace, sentence_rows: str = "all") -> list:
+    """Decode as the options ask, each text with its fidelity (`fidelity.Decoded`)."""
+    from ..decode_spec import decode as run
+
+    return run(model, latents, decode_spec(args), sentence_rows)
+
+
+def decoding_choice(p: argparse.ArgumentParser) -> None:
+    """--decode for the transform commands (default verified)."""
+    g = p.add_argument_group("decoding")
+    decode_flag(g, "verified", "default verified; beam and sampled use beam 4, T=0.7, "
+                                "top-p 0.9 and the command's seed")
+
+
+def decode_choice(model, z, args: argparse.Namespace, seed: int | None = None):
+    """Decode a transform's new points as --decode asks (no row is a sentence's encoding)."""
+    from ..decode_spec import DecodeSpec
+    from ..decode_spec import decode as run
+
+    spec = DecodeSpec(how=args.decode, seed=seed if args.decode == "sampled" else None)
+    return run(model, z, spec, "none")
