@@ -11,7 +11,8 @@ import pytest
 
 from textlatent import blend_path
 
-PINS = json.loads((Path(__file__).parents[1] / "data/builtin_pins.json").read_text(encoding="utf-8"))
+PINS_FILE = Path(__file__).parents[1] / "data" / "builtin_pins.json"
+PINS = json.loads(PINS_FILE.read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.slow
 
