@@ -106,6 +106,8 @@ def test_max_tokens_reaches_the_model(tiny_model, z):
 def test_bad_latents_get_the_models_own_message(tiny_model):
     with pytest.raises(ValueError, match="shape"):
         decode(tiny_model, np.ones((2, 3)))
+    with pytest.raises(ValueError, match="no latents"):
+        decode(tiny_model, np.zeros((0, tiny_model.dim)))
     with pytest.raises(ValueError, match="all zeros"):
         decode(tiny_model, np.zeros((1, tiny_model.dim)))
     with pytest.raises(ValueError):
