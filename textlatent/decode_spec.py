@@ -158,9 +158,10 @@ def decode(model, latents: np.ndarray, spec: DecodeSpec | None = None,
     spec = spec or DecodeSpec()
     budgets = spec.row_budgets(_count(latents), sentence_rows)
     if budgets is not None:
-        if sentence_rows != "ends" and len(set(budgets)) == 1:
+        if sentence_rows != "ends" and len(set(budgets)) <= 1:
             # one batched call on the latents as given: the model checks them first
-            return decode_verified(model, latents, budgets[0], spec.max_tokens)
+            budget = budgets[0] if budgets else spec.budget()
+            return decode_verified(model, latents, budget, spec.max_tokens)
         done = decode_budgeted(model, latents, budgets, max_tokens=spec.max_tokens)
         return [done[i] for i in range(len(budgets))]
     opts = {} if spec.max_tokens is None else {"max_tokens": spec.max_tokens}

@@ -18,8 +18,9 @@ from textlatent.decode_spec import HOWS, PARAMS, USED_BY, DecodeSpec, decode
 from textlatent.fidelity import Budget, Decoded
 
 HOW = HOWS
-FORM = ("how", "beam", "temperature", "top_p", "seed")
-"""The settings the Decode stage shows (the correcting decode's tuning stays at its default)."""
+FORM = ("how", *dict.fromkeys(name for used in USED_BY.values() for name in used))
+"""The settings the Decode stage shows: the choice and what each choice uses (the correcting
+decode's tuning stays at its default)."""
 DECODE_PARAMS = {name: PARAMS[name] for name in FORM}
 
 __all__ = ["DECODE_PARAMS", "HOW", "USED_BY", "decode_defaults", "decode_rows", "describe",

@@ -106,7 +106,22 @@ def test_max_tokens_reaches_the_model(tiny_model, z):
 def test_bad_latents_get_the_models_own_message(tiny_model):
     with pytest.raises(ValueError, match="shape"):
         decode(tiny_model, np.ones((2, 3)))
+    with pytest.raises(ValueError, match="no latents"):
+        decode(tiny_model, np.zeros((0, tiny_model.dim)))
     with pytest.raises(ValueError, match="all zeros"):
         decode(tiny_model, np.zeros((1, tiny_model.dim)))
     with pytest.raises(ValueError):
         decode(tiny_model, np.zeros((3, tiny_model.dim)), DecodeSpec(), "ends")
+
+
+def test_every_setting_reaches_the_command_line_and_the_app():
+    """A new choice or setting is one change here: the CLI's flags and the app's form follow."""
+    from textlatent.cli import build_parser
+    from tui.decoding import DECODE_PARAMS, HOW
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    flags = {a.dest: a for a in sub.choices["reconstruct"]._actions}
+    assert set(PARAMS) - {"how"} <= set(flags) and "decode" in flags
+    assert set(flags["decode"].choices) == set(HOWS)
+    assert HOW == HOWS
+    assert set(DECODE_PARAMS) == {"how"} | {n for used in USED_BY.values() for n in used}

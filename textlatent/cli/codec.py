@@ -9,6 +9,7 @@ import sys
 from .common import (
     PROG,
     CliError,
+    add_params,
     clean,
     common_options,
     decode,
@@ -17,6 +18,7 @@ from .common import (
     existing_file,
     load,
     mark,
+    params_of,
     show,
     utf8,
 )
@@ -103,7 +105,7 @@ def cmd_blend(args: argparse.Namespace) -> int:
     from ..transforms import get
 
     spec = get("blend")
-    params = spec.check_params({"steps": args.steps, "method": args.method})
+    params = params_of(args, "blend")
     model = load(args)
     a, b = clean([args.a, args.b])
     ends = model.encode([a, b])
@@ -142,10 +144,7 @@ def register(sub) -> None:
     p = sub.add_parser("blend", help="decode the path between two sentences")
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
-    from ..transforms import get
-
-    for name in ("steps", "method"):
-        get("blend").param(name).add_argument(p)
+    add_params(p, "blend")
     common_options(p)
     decoding_options(p)
     p.set_defaults(handler=cmd_blend)

@@ -184,51 +184,82 @@ def common_options(p: argparse.ArgumentParser, model: bool = True) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
+# -- transform parameters ------------------------------------------------------------------------
+SHORT_FLAGS = {"n": "-n"}
+NOT_FLAGS = {"arithmetic": ("weights",), "edit": ("steps",)}
+"""Registry parameters a command takes another way (arithmetic's weights are in its
+expression) or does not offer (the command-line edit prints one row)."""
+
+
+def add_params(p: argparse.ArgumentParser, mode: str) -> None:
+    """Every parameter of registry transform `mode` as a flag (`--name`; `-n`): its range,
+    default, choices and help come from its `Param`."""
+    from .. import transforms
+
+    for param in transforms.get(mode).params:
+        if param.name not in NOT_FLAGS.get(mode, ()):
+            param.add_argument(p, *([SHORT_FLAGS[param.name]] if param.name in SHORT_FLAGS
+                                    else []))
+
+
+def params_of(args: argparse.Namespace, mode: str, **given) -> dict:
+    """The checked parameters of transform `mode` from its flags (and `given` ones)."""
+    from .. import transforms
+
+    spec = transforms.get(mode)
+    flags = {p.name: getattr(args, p.name) for p in spec.params if hasattr(args, p.name)}
+    return spec.check_params({**flags, **given})
+
+
 # -- decoding ------------------------------------------------------------------------------------
-SCORED_ONLY = ("beam", "temperature", "top_p")
-"""Settings for beam and sampled only; the command line says so if another choice gets them."""
-DECODE_HELP = ("how to decode: auto, greedy, verified, beam or sampled, as in the app "
-               "(`default` is an older spelling of auto)")
-
-
+OFF = {"beam": 1, "temperature": 0}
+"""The older spelling's values for "not this decode" (--beam 1, --temperature 0), still taken."""
 def decode_flag(g, default: str | None, help_text: str = "") -> None:
-    from ..decode_spec import PARAMS, canonical
+    """--decode HOW: the decode request's choices (and the older spelling `default`)."""
+    from ..decode_spec import ALIASES, HOWS, PARAMS, canonical
 
-    PARAMS["how"].add_argument(g, "--decode", type=canonical, default=default, metavar="HOW",
-                               help=f"{DECODE_HELP}; {help_text or PARAMS['how'].help}")
+    older = ", ".join(f"`{old}` is an older spelling of {new}" for old, new in ALIASES.items())
+    PARAMS["how"].add_argument(
+        g, "--decode", type=canonical, default=default, metavar="HOW",
+        help=f"how to decode: {', '.join(HOWS)}, as in the app ({older}); {help_text}")
 
 
-def _scored_flag(g, name: str, off: float) -> None:
-    """--beam / --temperature: `off` (1, 0) is also accepted and means "not this decode"."""
-    from ..decode_spec import PARAMS
+def _setting_flag(g, name: str) -> None:
+    """A decode setting's flag: unset (None) unless given, so the request's default applies."""
+    import dataclasses
+
+    from ..decode_spec import PARAMS, DecodeSpec
 
     param = PARAMS[name]
+    default = {f.name: f.default for f in dataclasses.fields(DecodeSpec)}[name]
+    help_text = param.help if default is None else f"{param.help} (default {default:g}"
+    parse = param.parse_text
+    if name in OFF:
+        help_text += f"; {OFF[name]}: off"
 
-    def parse(text: str):
-        try:
-            if float(text) == off:
-                return param.kind(off)
-        except ValueError:
-            pass
-        return param.parse_text(text)
+        def parse(text: str, param=param, off=OFF[name]):
+            try:
+                if float(text) == off:
+                    return param.kind(off)
+            except ValueError:
+                pass
+            return param.parse_text(text)
 
-    param.add_argument(g, type=parse, default=None,
-                       help=f"{param.help} (default {param.default}; {off:g}: off)")
+    if default is not None:
+        help_text += ")"
+    param.add_argument(g, type=parse, default=None, help=help_text)
 
 
 def decoding_options(p: argparse.ArgumentParser) -> None:
     """--decode and every decode setting, each checked by its `decode_spec.PARAMS` entry."""
-    from ..decode_spec import PARAMS
+    from ..decode_spec import PARAMS, TUNING
 
     g = p.add_argument_group("decoding")
     decode_flag(g, None, "default auto; --beam N or --temperature T alone still ask for beam "
                           "or sampled with top-p 1 and a fresh seed")
-    _scored_flag(g, "beam", 1)
-    _scored_flag(g, "temperature", 0)
-    PARAMS["top_p"].add_argument(g, default=None,
-                                 help=f"{PARAMS['top_p'].help} (default {PARAMS['top_p'].default})")
-    PARAMS["seed"].add_argument(g, default=None, help=PARAMS["seed"].help)
-    PARAMS["max_tokens"].add_argument(g)
+    for name in PARAMS:
+        if name != "how" and name not in TUNING:
+            _setting_flag(g, name)
     budget_options(g)
 
 
@@ -262,7 +293,8 @@ def decode_spec(args: argparse.Namespace, default: str = "auto", **fixed):
         del given["beam"]
     if given.get("temperature") == 0 and how != "sampled":
         del given["temperature"]
-    for name in SCORED_ONLY:
+    only_some = {name for used in USED_BY.values() for name in used} - {"seed"}
+    for name in sorted(only_some):
         if name in given and name not in USED_BY[how]:
             users = " or ".join(h for h, used in USED_BY.items() if name in used)
             raise CliError(f"--{name.replace('_', '-')} is for --decode {users}, not {how}")
@@ -278,9 +310,12 @@ def decode(model, latents, args: argparse.Namespace, sentence_rows: str = "all")
 
 def decoding_choice(p: argparse.ArgumentParser) -> None:
     """--decode for the transform commands (default verified)."""
+    from ..decode_spec import DecodeSpec
+
+    d = DecodeSpec()
     g = p.add_argument_group("decoding")
-    decode_flag(g, "verified", "default verified; beam and sampled use beam 4, T=0.7, "
-                                "top-p 0.9 and the command's seed")
+    decode_flag(g, "verified", f"beam and sampled use beam {d.beam}, "
+                               f"T={d.temperature:g}, top-p {d.top_p:g} and the command's seed")
 
 
 def decode_choice(model, z, args: argparse.Namespace, seed: int | None = None):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .common import (
     CliError,
+    add_params,
     clean,
     common_options,
     decode_choice,
@@ -20,6 +21,7 @@ from .common import (
     int_range,
     load,
     model_dir,
+    params_of,
     show,
 )
 
@@ -80,7 +82,7 @@ def cmd_vary(args: argparse.Namespace) -> int:
 
     (text,) = clean([args.text])
     spec = transforms.get("vary")
-    params = spec.check_params({"n": args.n, "radius": args.radius, "seed": args.seed})
+    params = params_of(args, "vary")
     model = load(args)
     z0 = model.encode([text])[0]
     z = spec.latents({"source": z0}, params, dim=model.dim)
@@ -121,8 +123,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if args.method == "near" and args.temperature != spec.param("temperature").default:
         raise CliError("--temperature scales --method gaussian; --method near takes "
                        "--radius instead")
-    params = spec.check_params({"n": args.n, "seed": args.seed, "method": args.method,
-                                "radius": args.radius, "temperature": args.temperature})
+    params = params_of(args, "sample")
     model = load(args)
     prior = extras.load_prior(extras.home(args.model), model)
     z = spec.latents({"prior": prior}, params, dim=model.dim)
@@ -141,7 +142,7 @@ def cmd_arithmetic(args: argparse.Namespace) -> int:
 
     terms = parse_expression(clean(args.terms))
     spec = transforms.get("arithmetic")
-    params = spec.check_params({"weights": [w for w, _ in terms]})
+    params = params_of(args, "arithmetic", weights=[w for w, _ in terms])
     model = load(args)
     z = spec.latents({"terms": model.encode([t for _, t in terms])}, params, dim=model.dim)
     (d,) = decode_choice(model, z, args)
@@ -162,7 +163,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     model = load(args)
     direction = directions.find(args.direction, model_dir(args), model.name)
     spec = transforms.get("edit")
-    params = spec.check_params({"strength": args.strength})
+    params = params_of(args, "edit")
     used = direction.default_strength if params["strength"] is None else params["strength"]
     z = spec.latents({"source": model.encode([text])[0], "direction": direction}, params,
                      dim=model.dim)
@@ -199,33 +200,17 @@ def cmd_augment(args: argparse.Namespace) -> int:
 
 
 # -- the parsers ---------------------------------------------------------------------------------
-def transforms_registry():
-    """The registry module (`textlatent.transforms`; this module has the same name)."""
-    from .. import transforms
-
-    return transforms
-
-
-def add_params(p: argparse.ArgumentParser, mode: str, *names: str, **flags: str) -> None:
-    """Add the registry's parameters `names` of transform `mode` as flags (`--name`, or the
-    flag given in `flags`): ranges, defaults and help come from the `Param`s."""
-    spec = transforms_registry().get(mode)
-    for name in names:
-        param = spec.param(name)
-        param.add_argument(p, *([flags[name]] if name in flags else []))
-
-
 def register(sub) -> None:
     """Add vary, sample, arithmetic, edit and augment to the subparsers `sub`."""
     p = sub.add_parser("vary", help="variations at an angle around a sentence")
     p.add_argument("text", metavar="TEXT")
-    add_params(p, "vary", "n", "radius", "seed", n="-n")
+    add_params(p, "vary")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_vary)
 
     p = sub.add_parser("sample", help="new sentences from the model's latent prior")
-    add_params(p, "sample", "n", "seed", "method", "radius", "temperature", n="-n")
+    add_params(p, "sample")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_sample)
@@ -236,6 +221,7 @@ def register(sub) -> None:
                        'before a term as 0.5*"text". Put -- before the expression if its '
                        'first text starts with "-".')
     p.add_argument("terms", nargs="+", metavar="TERM")
+    add_params(p, "arithmetic")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_arithmetic)
@@ -243,17 +229,20 @@ def register(sub) -> None:
     p = sub.add_parser("edit", help="move a sentence along a named direction")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--direction", required=True, metavar="NAME")
-    add_params(p, "edit", "strength")
+    add_params(p, "edit")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_edit)
 
     p = sub.add_parser("augment", help="K variations of every line of a file, as JSON lines")
     p.add_argument("input", metavar="INPUT.txt")
-    vary_n = transforms_registry().get("vary").param("n")
-    vary_n.add_argument(p, "-n", required=True, default=None, help="variations per line")
+    from ..transforms import get
+
+    get("vary").param("n").add_argument(p, "-n", required=True, default=None,
+                                        help="variations per line")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
-    add_params(p, "vary", "radius", "seed")
+    for name in ("radius", "seed"):
+        get("vary").param(name).add_argument(p)
     p.add_argument("--batch", type=int_range(1, 4096), default=64, help="lines per batch")
     p.add_argument("--no-progress", action="store_true")
     decoding_choice(p)
