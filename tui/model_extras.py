@@ -41,6 +41,8 @@ def load_extras(model: Any, model_path: str | Path | None) -> Extras:
         extras.notes["prior"] = (f"model {model.name!r} has no folder with a latent prior: "
                                  "nothing to sample from")
         extras.notes["index"] = "no sentence index for this model"
+        extras.notes["map"] = (f"model {model.name!r} has no folder with a map of meanings: "
+                               "build one with `textlatent map --build --out DIR`")
     else:
         try:
             prior = prior_mod.load(folder)
@@ -60,6 +62,7 @@ def load_extras(model: Any, model_path: str | Path | None) -> Extras:
             extras.index = index
         except (OSError, ValueError) as exc:
             extras.notes["index"] = f"no nearest sentences: {exc}"
+        load_map(extras, model, folder)
     try:
         found = directions_mod.available(folder, model.name)
     except (OSError, ValueError) as exc:
@@ -71,3 +74,15 @@ def load_extras(model: Any, model_path: str | Path | None) -> Extras:
         extras.notes["directions"] = (f"model {model.name!r} has no attribute directions"
                                       f"{where}: build one with `textlatent direction build`")
     return extras
+
+
+def load_map(extras: Extras, model: Any, folder: Path) -> None:
+    """The map of meanings beside the index (latent_map.npz), or a note saying why not."""
+    from textlatent import latent_map
+
+    try:
+        found = latent_map.load(folder)
+        latent_map.check_fits(found, extras.index, model.name, model.dim)
+        extras.latent_map = found
+    except (OSError, ValueError) as exc:
+        extras.notes["map"] = str(exc)
