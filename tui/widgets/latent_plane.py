@@ -76,16 +76,16 @@ def plane_data(session: Session) -> PlaneData | str:
         other = path[cur] if not np.allclose(path[cur], src) else path[(cur + 1) % len(path)]
         plane = Plane.through(src, other)
         anchors = [("S", src)]
-        title = "plane of the source S and the current row"
+        title = "plane of the source S and ◆"
     elif mode == "arithmetic":
         terms = [session.get(i).latent for i, _ in session.terms]
         plane = Plane.fitted(terms if len(terms) > 1 else [terms[0], path[cur]])
         anchors = [(str(k + 1), t) for k, t in enumerate(terms)]
-        title = "plane of the terms" if len(terms) > 1 else "plane of the term and the result"
+        title = "plane of the terms" if len(terms) > 1 else "plane of the term and ◆"
     else:
         plane = Plane.through(path[0], path[cur] if cur else path[min(1, len(path) - 1)])
         anchors = []
-        title = "plane of the first and the current sample"
+        title = "plane of the first sample and ◆"
     rows, rows_off = plane.xy(path), plane.off(path)
     decoded = session.path_decoded or [None] * len(path)
     enc = [None if d is None or d.encoded is None else d.encoded for d in decoded]

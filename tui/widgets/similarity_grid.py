@@ -102,8 +102,8 @@ class SimilarityGrid(Static):
     def picture(data: GridData | str) -> Group | Text:
         if isinstance(data, str):
             return Text(data, style="dim")
-        lines = [Text("cos(zᵢ, zⱼ) × 100 of the sentences in the list  "
-                      "(░ .3 ▒ .5 ▓ .7 █ .9)", style="italic"), draw(data)]
+        lines = [Text("cos(zᵢ,zⱼ)×100 of the list's sentences · ░.3 ▒.5 ▓.7 █.9",
+                      style="italic", no_wrap=True, overflow="ellipsis"), draw(data)]
         if data.lit is not None:
             lines.append(Text.assemble((f"{data.numbers[data.lit]}: ", "bold"),
                                        printable(data.texts[data.lit]),
