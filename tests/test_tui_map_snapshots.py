@@ -1,6 +1,7 @@
 """Snapshots of the latent space views (pytest-textual-snapshot), on the tiny random model with
 a 12-sentence index and its PCA map: each view in blend and in variations, at 140x45, 80x24
-and without colour. Update with: pytest tests/test_tui_map_snapshots.py --snapshot-update
+and without colour. The sentences are the test's own, so a change of the app's starters does
+not change these pictures. Update with: pytest tests/test_tui_map_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
@@ -24,11 +25,18 @@ def mapped(tiny_model_dir, tiny_model, tmp_path_factory):
                            tmp_path_factory.mktemp("mapped") / "model", TEXTS)
 
 
+SENTENCES = ["stock prices fell sharply today", "share prices dropped sharply today",
+             "I love this song", "I really like this song"]
+
+
 def view_of(mode: str, presses: int):
-    """Settle, switch to `mode`, press v `presses` times (1 plane, 2 map, 3 grid)."""
+    """Add the sentences and the first starter pair, switch to `mode`, press v `presses` times
+    (1 plane, 2 map, 3 grid)."""
 
     async def run_before(pilot) -> None:
         app = pilot.app
+        await settle(pilot)
+        app.main.add_starters(SENTENCES)
         await settle(pilot)
         await pilot.press("escape")
         if mode != "blend":
@@ -55,5 +63,5 @@ def view_of(mode: str, presses: int):
 def test_view(snap_compare, mapped, monkeypatch, mode, presses, size, no_color):
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(TextLatentApp(model_path=mapped), terminal_size=size,
+    assert snap_compare(TextLatentApp(model_path=mapped, starters=False), terminal_size=size,
                         run_before=view_of(mode, presses))

@@ -76,15 +76,20 @@ class Canvas:
         for a, b in zip(xy[:-1], xy[1:]):
             self.line(a, b, style, dash)
 
-    def density(self, xy: np.ndarray, style: str, share: float = 0.5) -> None:
+    def density(self, xy: np.ndarray, style: str, share: float = 0.5,
+                fill: float = 0.2) -> None:
         """A dot where the points fall most densely: the `share` of occupied dots holding the
-        most points (so a crowd of points still shows its shape)."""
+        most points, and at most `fill` of the canvas's dots (so a crowd of points still shows
+        its shape, and a background stays a background)."""
         level = self._style_id(style)
         cols, rows = self._dots(np.asarray(xy, np.float64))
         if not len(cols):
             return
         cells, counts = np.unique(cols * (4 * self.height) + rows, return_counts=True)
-        keep = counts >= np.quantile(counts, 1.0 - share, method="lower")
+        # the most crowded first; ties in a fixed scattered order, so no region is favoured
+        tie = np.random.default_rng(0).random(len(cells))
+        most = min(len(cells) * share, 8 * self.width * self.height * fill)
+        keep = np.lexsort((tie, -counts))[:max(1, round(most))]
         for cell in cells[keep].tolist():
             self._set(cell // (4 * self.height), cell % (4 * self.height), level)
 

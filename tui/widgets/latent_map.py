@@ -21,6 +21,7 @@ from ..session import Session, printable
 from .braille import Canvas, canvas_rows
 
 NEAREST = 3  # real sentences shown around the current point
+LEAST_VIEW = 0.5  # the view spans at least this share of the whole map each way
 KIND_NAMES = {"pca": "PCA", "tsne": "t-SNE"}
 
 
@@ -35,6 +36,7 @@ class MapData:
     rows: np.ndarray  # (m, 2) the current transform's rows (may be empty)
     current: int | None
     nearest: list[tuple[tuple[float, float], str]] = field(default_factory=list)
+    zoomed: bool = False  # the box is the part of the map around the session's points
 
 
 class MapPlacer:
@@ -85,7 +87,26 @@ def map_data(session: Session, placer: MapPlacer | None) -> MapData | str:
         nearest = placer.nearest(session.path[current])
     kind = KIND_NAMES.get(placer.map.kind, placer.map.kind)
     title = f"{kind} map of the model's {len(placer.background):,} index sentences"
-    return MapData(title, placer.background, placer.box, marks, rows, current, nearest or [])
+    shown = [xy for _, xy in marks] + [xy for xy, _ in nearest or []] + list(map(tuple, rows))
+    box = view_box(placer.box, shown)
+    return MapData(title, placer.background, box, marks, rows, current, nearest or [],
+                   zoomed=box != placer.box)
+
+
+def view_box(whole: tuple[float, float, float, float],
+             points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """The part of the map around `points`: their box, padded, at least LEAST_VIEW of the
+    whole map each way and inside it (the whole map when there are none)."""
+    if not points:
+        return whole
+    xy = np.asarray(points, np.float64)
+    out = []
+    for axis, (lo, hi) in enumerate((whole[:2], whole[2:])):
+        a, b = float(xy[:, axis].min()), float(xy[:, axis].max())
+        span = max((b - a) * 1.3, (hi - lo) * LEAST_VIEW)
+        mid = min(max((a + b) / 2, lo + span / 2), hi - span / 2)
+        out += [max(lo, mid - span / 2), min(hi, mid + span / 2)]
+    return out[0], out[1], out[2], out[3]
 
 
 class LatentMapView(Static):
@@ -113,7 +134,8 @@ class LatentMapView(Static):
         if isinstance(data, str):
             return Text(data, style="dim")
         rows = canvas_rows(self, 2 + len(data.nearest), self.rows)
-        lines = [Text(data.title, style="italic", no_wrap=True, overflow="ellipsis"),
+        lines = [Text(data.title + (" · the part around yours" if data.zoomed else ""),
+                      style="italic", no_wrap=True, overflow="ellipsis"),
                  self.draw(data, width, rows),
                  Text("◆ point ∙ rows 1 2 A B yours ▪ nearest real", style="dim",
                       no_wrap=True, overflow="ellipsis")]
