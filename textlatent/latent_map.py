@@ -157,8 +157,7 @@ class LatentMap:
             raise ValueError("placing a latent on this map needs the sentence index")
         if len(index) != len(self):
             raise ValueError(f"the map has {len(self)} points, the index {len(index)}")
-        scores = index._scores(z)
-        return place_by_neighbours(scores, self.coords.astype(np.float32))
+        return place_by_neighbours(index.scores(z), self.coords.astype(np.float32))
 
 
 def place_by_neighbours(scores: np.ndarray, coords: np.ndarray, k: int = PLACE_K,

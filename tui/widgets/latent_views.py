@@ -83,10 +83,14 @@ class LatentViews(Vertical):
         if key == self._drawn:
             return
         self._drawn = key
-        if self.view == "plane":
-            self.query_one(LatentPlane).show(plane_data(session))
-        elif self.view == "map":
-            self.query_one(LatentMapView).show(map_data(session, self.placer(session)))
-        elif self.view == "grid":
-            grid = self.query_one(SimilarityGrid)
-            grid.show(grid_data(session, grid.capacity))
+        widget = self.query_one(f"#view-{self.view}")
+        try:
+            if self.view == "plane":
+                data = plane_data(session)
+            elif self.view == "map":
+                data = map_data(session, self.placer(session))
+            else:
+                data = grid_data(session, self.query_one(SimilarityGrid).capacity)
+        except (ValueError, IndexError, AttributeError) as exc:  # a drawing never crashes
+            data = f"cannot draw {TITLES[self.view]} here: {exc}"
+        widget.show(data)
