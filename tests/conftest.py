@@ -19,6 +19,15 @@ settings.register_profile("long", max_examples=10_000, deadline=None,
 
 settings.load_profile("ci")  # hypothesis' plugin loads --hypothesis-profile's choice after this
 
+MODEL_TESTS = Path(__file__).parent / "model"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Everything under tests/model/ (shipped model, training, subprocesses) is `slow`."""
+    for item in items:
+        if MODEL_TESTS in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:

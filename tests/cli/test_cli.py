@@ -18,7 +18,7 @@ from textlatent import __version__
 from textlatent.cli import main
 from textlatent.cli.common import show as _show
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def run_json(capsys, *argv: str) -> dict:
@@ -241,7 +241,7 @@ def test_bench_long_sentence_is_a_fixed_held_out_sentence_of_16_to_20_words():
 
     text = long_sentence()
     assert 16 <= len(text.split()) <= 20 and text == long_sentence()
-    shipped = Path(__file__).parent.parent / "textlatent" / "data" / "heldout_sentences.txt"
+    shipped = Path(__file__).parents[2] / "textlatent" / "data" / "heldout_sentences.txt"
     earlier = read_sentences(shipped)
     assert not any(16 <= len(t.split()) <= 20 for t in earlier[:earlier.index(text)])
 

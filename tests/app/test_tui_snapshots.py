@@ -2,7 +2,7 @@
 
 The tiny model's weights come from a fixed seed, so its (gibberish) decodes are the same on
 every run; notifications are cleared and the cursor does not blink, so nothing depends on time.
-Update with: pytest tests/test_tui_snapshots.py --snapshot-update
+Update with: pytest tests/app/test_tui_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations

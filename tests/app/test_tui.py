@@ -31,7 +31,7 @@ from tui.widgets.latent_heatmap import GLYPHS, LatentHeatmap, glyph_for, grid_sh
 from tui.widgets.slide_panel import SlidePanel
 from tui.widgets.stage import Stage
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
 

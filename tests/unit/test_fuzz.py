@@ -1,7 +1,7 @@
 """Property tests over arbitrary text and numbers.
 
 Run with the default fixed-seed "ci" profile, or soak locally with
-`pytest tests/test_fuzz.py --hypothesis-profile long` (10 000 examples per test).
+`pytest tests/unit/test_fuzz.py --hypothesis-profile long` (10 000 examples per test).
 """
 
 from __future__ import annotations

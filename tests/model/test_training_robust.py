@@ -21,7 +21,7 @@ from textlatent.tokenizer import Tokenizer
 from textlatent.train import TrainConfig, train
 from textlatent.train.data import DROP_REASONS, read_corpus
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 CORPUS = DATA / "tiny_corpus.txt"
 SHAPE = {"emb_dim": 32, "enc_hidden": 32, "latent_dim": 16, "dec_hidden": 128, "max_tokens": 24}
 

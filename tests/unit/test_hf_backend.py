@@ -28,7 +28,7 @@ pytestmark = pytest.mark.hf
 
 from textlatent.backends.hf import BottleneckT5, parse_id  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HF_TINY = ROOT / "tests" / "data" / "hf_tiny"
 REAL = "thesephist/contra-bottleneck-t5-small-wikipedia"
 TEXTS = ["a cat sat on the mat.", "The dog ran home.", "hello world"]

@@ -11,7 +11,7 @@ import pytest
 
 from textlatent import blend_path
 
-PINS = json.loads((Path(__file__).parent / "data/builtin_pins.json").read_text(encoding="utf-8"))
+PINS = json.loads((Path(__file__).parents[1] / "data/builtin_pins.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,8 @@ from helpers import run_cli
 
 from textlatent.cli.transforms import format_expression, parse_expression
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 GREEDY = ("--decode", "greedy")
 
 

@@ -13,7 +13,7 @@ from tui.actions import ACTIONS, SCOPES, bindings, keys_table, palette_actions
 from tui.session import TRANSFORMS, Session, byte_share, printable
 from tui.widgets.blend_slider import tick_row
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def unit(seed: int, dim: int = 8) -> np.ndarray:

@@ -20,7 +20,7 @@ from tui.app import TextLatentApp
 from tui.path_decoder import batch_size, decode_progressively, nearest, path_budgets
 from tui.session import Session, fidelity_mark
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HF_TINY = ROOT / "tests" / "data" / "hf_tiny"
 # Greedy decoding gets this held-out sentence's words in the wrong order; the default decode's
 # correction rounds (fidelity.DEFAULT: 3) bring it back, in 2 rounds.

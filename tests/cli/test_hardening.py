@@ -27,7 +27,7 @@ from textlatent import load_model
 from textlatent.backends import BATCH, ModelError, TruncationWarning, check_latents
 from textlatent.paths import CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE, builtin_model_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ONE_MB = "x" * 1_000_000
 SCRIPTS = {
     "rtl": "שלום עולם, مرحبا بالعالم",

@@ -15,7 +15,7 @@ import numpy as np
 import textlatent
 from textlatent import load_model
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def _free_port() -> int:
