@@ -13,7 +13,7 @@ from helpers import folder_with_map, run_cli
 
 from textlatent import latent_map
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 TEXTS = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm", "she reads a book",
          "we walked home", "it rained all day", "he drinks tea", "a cat slept", "the sun set",
          "she sang a song", "we drank tea"]

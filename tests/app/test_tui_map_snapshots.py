@@ -1,7 +1,7 @@
 """Snapshots of the latent space views (pytest-textual-snapshot), on the tiny random model with
 a 12-sentence index and its PCA map: each view in blend and in variations, at 140x45, 80x24
 and without colour. The sentences are the test's own, so a change of the app's starters does
-not change these pictures. Update with: pytest tests/test_tui_map_snapshots.py --snapshot-update
+not change these pictures. Update with: pytest tests/app/test_tui_map_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
