@@ -124,3 +124,13 @@ def test_map_writes_a_picture(capsys, mapped, tmp_path):
     assert code == 0, err
     assert target.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
     assert [p.name for p in tmp_path.iterdir()] == ["map.svg"]  # no temporary file left
+
+
+def test_a_picture_without_matplotlib_is_one_clear_line(capsys, mapped, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    err = one_error(*run_cli(capsys, "map", "the cat sat", "--model", mapped,
+                             "-o", str(tmp_path / "m.png")))
+    assert "pip install 'textlatent[plot]'" in err
+    assert list(tmp_path.iterdir()) == []
