@@ -133,13 +133,16 @@ class LatentMapView(Static):
         data = self.data
         if isinstance(data, str):
             return Text(data, style="dim")
-        rows = canvas_rows(self, 2 + len(data.nearest), self.rows)
+        nearest = data.nearest
+        if canvas_rows(self, 2 + len(nearest), self.rows) < 6:  # a short stage: the map first
+            nearest = nearest[:1]
+        rows = canvas_rows(self, 2 + len(nearest), self.rows)
         lines = [Text(data.title + (" · the part around yours" if data.zoomed else ""),
                       style="italic", no_wrap=True, overflow="ellipsis"),
                  self.draw(data, width, rows),
                  Text("◆ point ∙ rows 1 2 A B yours ▪ nearest real", style="dim",
                       no_wrap=True, overflow="ellipsis")]
-        for _, text in data.nearest:
+        for _, text in nearest:
             lines.append(Text(f"▪ {printable(text)}", no_wrap=True, overflow="ellipsis"))
         return Group(*lines)
 

@@ -50,6 +50,7 @@ class LatentViews(Vertical):
         self._drawn: tuple | None = None
         self._placer: MapPlacer | None = None
         self._placer_for: tuple | None = None
+        self._session: Session | None = None
 
     def compose(self) -> ComposeResult:
         yield LatentPlane(id="view-plane")
@@ -62,6 +63,7 @@ class LatentViews(Vertical):
         for name in ("plane", "map", "grid"):
             self.query_one(f"#view-{name}").set_class(name == view, "-shown")
         self._drawn = None
+        self.call_after_refresh(self._redraw)
 
     def placer(self, session: Session) -> MapPlacer | None:
         extras = session.extras
@@ -72,14 +74,26 @@ class LatentViews(Vertical):
                 else MapPlacer(extras.latent_map, extras.index)
         return self._placer
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        """Draw again once laid out: how many sentences the grid holds follows its size."""
+        if self._session is not None:
+            self._drawn = None
+            self.show_session(self._session)
+
     def show_session(self, session: Session) -> None:
         """Draw the shown view from the session, if what it shows changed."""
+        self._session = session
+        if self.view not in TITLES:
+            return  # the heat map is shown: nothing to draw here
         decoded = session.path_decoded
         done = None if decoded is None else sum(d is not None for d in decoded)
         entries = tuple((e.id, e.ready) for e in session.entries)
         key = (self.view, session.path_key, session.t_index, done, session.method,
                session.selected_id, entries, session.a_id, session.b_id,
-               id(session.extras), self.size.width, session.waiting_text())
+               id(session.extras), self.size, session.waiting_text())
         if key == self._drawn:
             return
         self._drawn = key

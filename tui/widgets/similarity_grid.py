@@ -17,6 +17,7 @@ from textual.widgets import Static
 from textlatent.latent_map import cosine_matrix
 
 from ..session import Session, printable
+from .braille import canvas_rows
 
 MAX_SENTENCES = 12
 CELL = 4  # a shade and three characters of value
@@ -35,7 +36,8 @@ class GridData:
 
 
 def grid_data(session: Session, fit: int = MAX_SENTENCES) -> GridData | str:
-    """The ready sentences around the highlighted one, up to `fit`, and their cosines."""
+    """The ready sentences around the highlighted one, up to `fit` (at least two), and their
+    cosines."""
     ready = [(i, e) for i, e in enumerate(session.entries) if e.ready]
     if len(ready) < 2:
         return "the grid needs two encoded sentences: type some in the input"
@@ -92,7 +94,10 @@ class SimilarityGrid(Static):
 
     @property
     def capacity(self) -> int:
-        return fits(self.size.width or 40)
+        """Sentences that fit: by width, and by height when the grid fills a short stage (a
+        title, a header row, two lines about the highlighted sentence and one saying how many
+        more there are, besides the rows)."""
+        return min(fits(self.size.width or 40), canvas_rows(self, 5, MAX_SENTENCES))
 
     def show(self, data: GridData | str) -> None:
         self.data = data
@@ -116,6 +121,6 @@ class SimilarityGrid(Static):
                                        (f"  cos {data.cos[data.lit, best]:.2f}", "dim"),
                                        no_wrap=True, overflow="ellipsis"))
         if data.hidden:
-            lines.append(Text(f"{data.hidden} more sentences do not fit: move in the list",
-                              style="dim"))
+            lines.append(Text(f"{data.hidden} more: move in the list to see them", style="dim",
+                              no_wrap=True, overflow="ellipsis"))
         return Group(*lines)
