@@ -47,3 +47,17 @@ async def settle(pilot, rounds: int = 400) -> None:
             if not any(w.is_running for w in app.workers):
                 return
     raise AssertionError("workers never settled")
+
+
+def folder_with_map(src, model, dest, texts: list[str]):
+    """A copy of model folder `src` at `dest` with a sentence index of `texts` and a PCA map
+    of it (what `textlatent index build` and `textlatent map --build --kind pca` write)."""
+    import shutil
+
+    from textlatent import index, latent_map
+
+    shutil.copytree(src, dest)
+    idx = index.build(texts, model.encode(texts), None, model.name)
+    index.save(idx, dest)
+    latent_map.save(latent_map.fit_pca(idx), dest)
+    return dest

@@ -122,6 +122,7 @@ class Found:
     prior: Any = None
     index: Any = None
     directions: dict = field(default_factory=dict)
+    latent_map: Any = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -159,6 +160,16 @@ def load_index(place: Home, model: Any, path: str | Path | None = None):
     return found
 
 
+def load_map(place: Home, model: Any, index: Any = None):
+    """The model's map of meanings; FileNotFoundError (naming the command that builds one) if
+    there is none, ValueError if it does not fit the model or its index."""
+    from . import latent_map
+
+    found = latent_map.load(place.path("map"))
+    latent_map.check_fits(found, index, model.name, model.dim)
+    return found
+
+
 def load_directions(place: Home | None, name: str, dim: int | None = None) -> dict:
     """The directions for a model called `name` (shipped in its home, then the user's), of
     size `dim` when given; an unreadable file is skipped with a warning."""
@@ -177,6 +188,8 @@ def load(model: Any, source: str | Path | None) -> Found:
         place = None
         found.notes["prior"] = f"model {model.name!r} has no latent prior: nothing to sample from"
         found.notes["index"] = "no sentence index for this model"
+        found.notes["map"] = (f"model {model.name!r} has no folder with a map of meanings: "
+                              "build one with `textlatent map --build --out DIR`")
     else:
         try:
             found.prior = load_prior(place, model)
@@ -186,6 +199,10 @@ def load(model: Any, source: str | Path | None) -> Found:
             found.index = load_index(place, model)
         except (OSError, ValueError) as exc:
             found.notes["index"] = f"no nearest sentences: {exc}"
+        try:
+            found.latent_map = load_map(place, model, found.index)
+        except (OSError, ValueError) as exc:
+            found.notes["map"] = str(exc)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -83,6 +83,8 @@ class Decoded:
     fidelity: float
     attempts: tuple[Attempt, ...] = field(default=())
     """Every text tried for this row, in order: greedy first, then rounds and candidates."""
+    encoded: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """encode(text): where the text itself lands (None when not kept)."""
 
     @property
     def verified(self) -> bool:
@@ -114,14 +116,15 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     attempts: list[list[Attempt]] = [[] for _ in range(n)]
     best_f = np.full(n, -2.0)
     best_t = [""] * n
+    best_z = np.zeros_like(z)
 
     def offer(rows: list[int], source: str, cand: list[str]) -> np.ndarray:
         """Score candidates for `rows`, keep the best per row -> their re-encodings."""
         back, fids = _reencode(model, z[rows], cand)
-        for r, t, f in zip(rows, cand, fids):
+        for j, (r, t, f) in enumerate(zip(rows, cand, fids)):
             attempts[r].append(Attempt(source, t, float(f)))
             if f > best_f[r]:
-                best_f[r], best_t[r] = float(f), t
+                best_f[r], best_t[r], best_z[r] = float(f), t, back[j]
         return back
 
     def unverified(rows) -> list[int]:
@@ -147,7 +150,8 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         cand = model.decode(z[rest], temperature=budget.temperature, seed=budget.seed + s,
                             **opts)
         offer(rest, f"sample T={budget.temperature:g}", cand)
-    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, attempts)]
+    return [Decoded(t, float(f), tuple(s), e)
+            for f, t, s, e in zip(best_f, best_t, attempts, best_z)]
 
 
 def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
@@ -155,8 +159,9 @@ def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
     its fidelity: the plain decode, scored."""
     texts = model.decode(latents, **options)
     z = _unit(latents)
-    fids = _reencode(model, z, texts)[1]
-    return [Decoded(t, float(f), (Attempt("decode", t, float(f)),)) for t, f in zip(texts, fids)]
+    back, fids = _reencode(model, z, texts)
+    return [Decoded(t, float(f), (Attempt("decode", t, float(f)),), e)
+            for t, f, e in zip(texts, fids, back)]
 
 
 def path_budgets(n: int, ends: Budget = DEFAULT, middle: Budget = PATH_MIDDLE) -> list[Budget]:

@@ -58,6 +58,11 @@ class SentenceIndex:
     def __len__(self) -> int:
         return len(self.texts)
 
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """Cosines (m, n) of unit query latents (m, D) to every sentence (projected ones for
+        a projected index)."""
+        return self._scores(normalize(np.atleast_2d(np.asarray(query, np.float32))))
+
     def _scores(self, z: np.ndarray) -> np.ndarray:
         q = z if self.basis is None else z @ self.basis.T
         if self._bank is None:  # float32 once: matrix products on float16 are slow in numpy

@@ -89,6 +89,8 @@ ACTIONS: tuple[Action, ...] = (
            palette="Blend method: slerp / lerp"),
     Action("p", "next_pair", "Pair", "Blend the next starter pair",
            palette="Next starter pair"),
+    Action("v", "cycle_view", "View", "Encode stage's picture: heat map → the A–B plane → the "
+           "map of meanings → the similarity grid", palette="Next latent space view"),
     Action("c", "copy_latent", "Copy z",
            "Copy a latent as JSON: the highlighted sentence's in the list, else the blend's",
            palette="Copy latent to the clipboard"),

@@ -13,11 +13,12 @@ from .session import Extras
 
 
 def load_extras(model: Any, model_path: str | Path | None) -> Extras:
-    """The prior, index and directions that fit `model` (same size, same model name)."""
+    """The prior, index, directions and map of meanings that fit `model` (same size, same model name)."""
     from textlatent import extras as extras_mod
 
     try:
         found = extras_mod.load(model, model_path)
     except ValueError as exc:  # a malformed hf: id (the model could not have loaded)
-        return Extras(notes={kind: str(exc) for kind in ("prior", "index", "directions")})
-    return Extras(found.prior, found.index, found.directions, found.notes)
+        return Extras(notes={kind: str(exc) for kind in ("prior", "index", "directions", "map")})
+    return Extras(prior=found.prior, index=found.index, directions=found.directions,
+                  latent_map=found.latent_map, notes=found.notes)

@@ -122,8 +122,9 @@ class Extras:
     prior: Any = None
     index: Any = None
     directions: dict[str, Any] = field(default_factory=dict)
+    latent_map: Any = None  # the map of meanings (textlatent.latent_map.LatentMap)
     notes: dict[str, str] = field(default_factory=dict)
-    """Why one is missing, by kind ("prior", "index", "directions"): one line each."""
+    """Why one is missing, by kind ("prior", "index", "directions", "map"): one line each."""
 
 
 WAITING = {

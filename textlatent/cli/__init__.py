@@ -1,5 +1,5 @@
 """The `textlatent` command: encode, decode, reconstruct, blend, eval, bench, corpus build,
-train-tokenizer, train, the transform commands and tui (the default).
+train-tokenizer, train, the transform commands, map, similarity and tui (the default).
 
 `common` holds what every command shares; each other module is one family of commands and
 registers its subcommands with `register(sub)`. Modules that import torch are imported inside
@@ -16,12 +16,12 @@ import sys
 import warnings
 
 from .. import __version__
-from . import app, codec, measure, space, training, transforms
+from . import app, codec, maps, measure, space, training, transforms
 from .common import PROG, CliError
 
 __all__ = ["CliError", "build_parser", "main"]
 
-FAMILIES = (codec, measure, training, transforms, space, app)
+FAMILIES = (codec, measure, training, transforms, space, maps, app)
 
 
 class Parser(argparse.ArgumentParser):

@@ -337,6 +337,14 @@ class MainScreen(Screen[None]):
     def action_toggle_method(self) -> None:
         self.session.toggle_method()
 
+    def action_cycle_view(self) -> None:
+        """The Encode stage's next picture; a latent space view opens the slide's part on it."""
+        view = self.encode_stage.cycle_view(self.session)
+        if view != "heatmap":
+            titles = [s.title.lower() for s in self.slide.sections]
+            if "latent space" in titles:
+                self.slide_panel.go(titles.index("latent space"))
+
     # -- transform modes -------------------------------------------------------------------
     def action_cycle_mode(self, delta: int) -> None:
         self.session.cycle_transform(delta)

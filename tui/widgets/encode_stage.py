@@ -1,5 +1,6 @@
 """EncodeStage (2. Encode): the highlighted sentence's latent as a heat map, with its figures,
 and how decoding it back went: the greedy try and any correction rounds, each with its fidelity.
+`v` turns the picture to the latent space views: the plane, the map of meanings, the grid.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.widgets import Static
 
 from ..session import Entry, Session, fidelity_mark, printable
 from .latent_heatmap import LatentHeatmap
+from .latent_views import VIEWS, LatentViews
 from .stage import Stage
 
 
@@ -38,12 +40,25 @@ class EncodeStage(Stage):
     }
 
     _drawn: tuple | None = None
+    view: str = "heatmap"  # or one of the latent space views: "plane", "map", "grid"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="encode-caption", classes="caption")
         yield LatentHeatmap(id="encode-heatmap", empty="highlight an encoded sentence")
         yield Static("", id="encode-figures", classes="figures")
         yield Static("", id="encode-rounds")
+        yield LatentViews(id="encode-views")
+
+    def cycle_view(self, session: Session) -> str:
+        """Show the next picture: heatmap → plane → map → grid → heatmap; returns its name."""
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        heat = self.view == "heatmap"
+        for part in ("#encode-caption", "#encode-heatmap", "#encode-figures", "#encode-rounds"):
+            self.query_one(part).display = heat
+        self.query_one(LatentViews).set_view(self.view)
+        self._drawn = None
+        self.show_session(session)
+        return self.view
 
     @property
     def heatmap(self) -> LatentHeatmap:
@@ -51,6 +66,9 @@ class EncodeStage(Stage):
 
     def show_session(self, session: Session) -> None:
         """Show the selected sentence's latent (or say why there is none)."""
+        if self.view != "heatmap":
+            self.query_one(LatentViews).show_session(session)
+            return
         entry = session.selected
         key = (entry and entry.id, entry and entry.ready, entry and entry.text,
                entry and session.role(entry), session.cosine_ab(), session.model_error,

@@ -12,6 +12,8 @@ from textual.widgets import Markdown
 
 from textlatent.fidelity import DEFAULT
 
+from .latent_views import HELP as VIEWS_HELP
+
 INTRO = """\
 # textlatent — keys and help
 
@@ -26,7 +28,7 @@ The main area follows the slide's four steps (keys **1**–**4** go to them):
   negative … **█** most positive (colour says the same). ‖z‖ is 1: latents are unit vectors.
   cos(A,B) is how close the two ends are. Below: how z was decoded back to text, each try with
   its fidelity; when greedy decoding does not verify, the rounds of latent correction.
-- **3. Transform**: blend sentence A into sentence B; the slider picks t. cos(z,A) and
+{views}- **3. Transform**: blend sentence A into sentence B; the slider picks t. cos(z,A) and
   cos(z,B) say how close z(t) is to each end. **m** switches slerp (along the sphere) and lerp
   (a straight line, rescaled to length 1): the figure ‖(1−t)A+tB‖ is how far the straight line
   dips inside the sphere before rescaling.
@@ -46,7 +48,7 @@ the query along z − encode(text), decode again), and the closest try is kept.
 
 The side panel shows the tutorial slide; when a section talks about a stage, that stage
 lights up. The area with focus has a bright border.
-""".replace("{rounds}", str(DEFAULT.rounds))
+""".replace("{rounds}", str(DEFAULT.rounds)).replace("{views}", VIEWS_HELP)
 
 
 class HelpScreen(ModalScreen[None]):
