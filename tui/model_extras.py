@@ -13,7 +13,8 @@ from .session import Extras
 
 
 def load_extras(model: Any, model_path: str | Path | None) -> Extras:
-    """The prior, index, directions and map of meanings that fit `model` (same size, same model name)."""
+    """The prior, index, directions and map of meanings that fit `model` (same size and
+    model name)."""
     from textlatent import extras as extras_mod
 
     try:
