@@ -1,5 +1,5 @@
 """One table of the app's actions: it feeds the key bindings, F1 help, the command palette and
-the README's keys table (a test compares them), so they cannot drift apart.
+the keys table in docs/app.md (a test compares them), so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def help_markdown(intro: str) -> str:
 
 
 def keys_table() -> str:
-    """The README's keys table."""
+    """The keys table of docs/app.md."""
     lines = ["| key | where | does |", "|---|---|---|"]
     for scope, title in SCOPES.items():
         where = title.split(" (")[0].lower()

@@ -147,8 +147,8 @@ def test_action_table_feeds_bindings_palette_and_readme():
         for key in filter(None, act.keys.split(",")):
             assert key in keys, act
     assert len({a.palette for a in palette_actions()}) == len(palette_actions())
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert keys_table() in readme, "README keys table differs from tui/actions.py"
+    doc = (ROOT / "docs" / "app.md").read_text(encoding="utf-8")
+    assert keys_table() in doc, "docs/app.md keys table differs from tui/actions.py"
 
 
 def test_session_module_does_not_use_textual():
