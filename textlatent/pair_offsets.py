@@ -1,0 +1,135 @@
+"""Local offsets: a direction's pairs, kept so an edit can use the pairs nearest its sentence.
+
+A `PairOffsets` holds, for each (plain, edited) pair of a direction, the plain side's latent
+as a search key (float16, optionally projected on a few principal directions of the keys) and
+the pair's offset, edited - plain (float16). `offset(z)` is the mean offset of the `k` pairs
+whose plain side is nearest z by cosine; with k = 0 it is the global mean. A linear probe
+(logistic regression on the two sides' latents) says how much a latent carries the attribute.
+Pure numpy: no torch, no model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .latent import normalize
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.maximum(n, 1e-12)
+
+
+@dataclass(frozen=True)
+class PairOffsets:
+    """Pairs' plain-side keys and offsets, and how many neighbours an edit averages."""
+
+    keys: np.ndarray = field(repr=False)
+    """(n, d) float16 plain-side latents, projected by `basis` when there is one."""
+    offsets: np.ndarray = field(repr=False)
+    """(n, D) float16 edited - plain."""
+    k: int = 0
+    """Neighbours averaged (0: the global mean of every offset)."""
+    basis: np.ndarray | None = field(default=None, repr=False)
+    """(d, D) float32 projection of the keys, or None (keys are full latents)."""
+
+    def __post_init__(self) -> None:
+        if self.keys.ndim != 2 or self.offsets.ndim != 2 or len(self.keys) != len(self.offsets):
+            raise ValueError("pair keys and offsets differ in number or shape")
+        dim = self.offsets.shape[1] if self.basis is None else self.basis.shape[0]
+        if self.keys.shape[1] != dim or (self.basis is not None
+                                         and self.basis.shape[1] != self.offsets.shape[1]):
+            raise ValueError("pair keys, projection and offsets do not match in size")
+        if not 0 <= self.k <= len(self.keys):
+            raise ValueError(f"k must be between 0 and {len(self.keys)}")
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _query(self, z: np.ndarray) -> np.ndarray:
+        q = z if self.basis is None else z @ self.basis.T
+        return _unit_rows(q)
+
+    def offset(self, z: np.ndarray, k: int | None = None) -> np.ndarray:
+        """The mean offset of the k pairs nearest each row of z (n, D) -> (n, D) float64."""
+        k = self.k if k is None else k
+        z = np.atleast_2d(np.asarray(z, np.float64))
+        off = self.offsets.astype(np.float64)
+        if k <= 0 or k >= len(self.keys):
+            return np.repeat(off.mean(0, keepdims=True), len(z), axis=0)
+        keys = _unit_rows(self.keys.astype(np.float64))
+        sims = self._query(z) @ keys.T
+        near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        return off[near].mean(axis=1)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays saved in a direction file."""
+        out = {"pair_keys": self.keys.astype(np.float16),
+               "pair_offsets": self.offsets.astype(np.float16), "pair_k": np.int64(self.k)}
+        if self.basis is not None:
+            out["pair_basis"] = self.basis.astype(np.float32)
+        return out
+
+    @classmethod
+    def from_arrays(cls, f) -> PairOffsets | None:
+        """From a loaded direction file's arrays; None when it keeps no pairs."""
+        if "pair_keys" not in f:
+            return None
+        basis = np.asarray(f["pair_basis"], np.float32) if "pair_basis" in f else None
+        return cls(np.asarray(f["pair_keys"], np.float16), np.asarray(f["pair_offsets"],
+                                                                       np.float16),
+                   int(f["pair_k"]), basis)
+
+    @classmethod
+    def build(cls, plain: np.ndarray, edited: np.ndarray, k: int = 0,
+              dims: int | None = None) -> PairOffsets:
+        """From the two sides' latents (n, D); `dims` projects the keys on that many principal
+        directions of the plain latents (None: keep full keys)."""
+        plain, edited = np.asarray(plain, np.float64), np.asarray(edited, np.float64)
+        basis = None
+        keys = plain
+        if dims is not None and dims < plain.shape[1]:
+            _, _, vt = np.linalg.svd(plain, full_matrices=False)
+            basis = vt[:dims].astype(np.float32)
+            keys = plain @ basis.T
+        return cls(keys.astype(np.float16), (edited - plain).astype(np.float16), k, basis)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """p(attribute | latent) = sigmoid(w . z + b), fitted on the pairs' two sides."""
+
+    w: np.ndarray = field(repr=False)
+    b: float = 0.0
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        s = np.atleast_2d(np.asarray(z, np.float64)) @ self.w.astype(np.float64) + self.b
+        return 1.0 / (1.0 + np.exp(-np.clip(s, -50, 50)))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"probe_w": self.w.astype(np.float32), "probe_b": np.float64(self.b)}
+
+    @classmethod
+    def from_arrays(cls, f) -> Probe | None:
+        if "probe_w" not in f:
+            return None
+        return cls(np.asarray(f["probe_w"], np.float32), float(f["probe_b"]))
+
+    @classmethod
+    def fit(cls, plain: np.ndarray, edited: np.ndarray, l2: float = 1e-3,
+            steps: int = 300) -> Probe:
+        """Logistic regression (edited = 1, plain = 0) by Newton-free gradient descent with
+        momentum on unit latents; deterministic."""
+        x = normalize(np.concatenate([plain, edited]).astype(np.float64)).astype(np.float64)
+        y = np.concatenate([np.zeros(len(plain)), np.ones(len(edited))])
+        w, b = np.zeros(x.shape[1]), 0.0
+        vw, vb, lr = np.zeros_like(w), 0.0, 4.0
+        for _ in range(steps):
+            p = 1.0 / (1.0 + np.exp(-np.clip(x @ w + b, -50, 50)))
+            gw = x.T @ (p - y) / len(y) + l2 * w
+            gb = float(np.mean(p - y))
+            vw, vb = 0.9 * vw - lr * gw, 0.9 * vb - lr * gb
+            w, b = w + vw, b + vb
+        return cls(w.astype(np.float32), float(b))
