@@ -15,7 +15,8 @@ import pytest
 from helpers import run_cli
 
 from textlatent import __version__
-from textlatent.cli import _show, main
+from textlatent.cli import main
+from textlatent.cli.common import show as _show
 
 DATA = Path(__file__).parent / "data"
 
@@ -188,19 +189,19 @@ def test_show_keeps_text_on_one_line():
 
 
 def test_eval_default_files_exist():
-    from textlatent.cli import _eval_file
+    from textlatent.cli.common import eval_file
 
     for kind in ("sentences", "pairs"):
-        assert _eval_file(kind).is_file()
+        assert eval_file(kind).is_file()
 
 
 def test_eval_falls_back_to_shipped_files(monkeypatch, tmp_path):
-    from textlatent import cli
+    from textlatent.cli import common
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "__file__", str(tmp_path / "a" / "b" / "cli.py"))
-    assert cli._eval_file("pairs").name == "eval_pairs.tsv"
-    assert cli._eval_file("sentences").name == "eval_sentences.txt"
+    monkeypatch.setattr(common, "__file__", str(tmp_path / "a" / "b" / "c" / "common.py"))
+    assert common.eval_file("pairs").name == "eval_pairs.tsv"
+    assert common.eval_file("sentences").name == "eval_sentences.txt"
 
 
 def test_bench_json(capsys, mdir):

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from helpers import run_cli
 
-from textlatent.cli_transforms import format_expression, parse_expression
+from textlatent.cli.transforms import format_expression, parse_expression
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,7 +36,7 @@ def test_library_import_is_light():
 def test_transform_modules_are_pure_numpy():
     loaded = loaded_after("import textlatent.transforms, textlatent.directions, "
                           "textlatent.prior, textlatent.index, textlatent.augment, "
-                          "textlatent.cli_transforms, textlatent.transform_eval, "
+                          "textlatent.cli.transforms, textlatent.transform_eval, "
                           "textlatent.fidelity")
     assert loaded == {"torch": False, "textual": False, "sacrebleu": False,
                       "transformers": False}
@@ -94,7 +94,8 @@ def test_library_source_has_no_textual_or_tui_imports():
             for name in names:
                 top = name.split(".")[0]
                 if top == "tui":
-                    assert path.name == "cli.py", f"{path} imports {name}"
+                    assert path == ROOT / "textlatent" / "cli" / "app.py", \
+                        f"{path} imports {name}"
                 assert top != "textual", f"{path} imports {name}"
 
 
