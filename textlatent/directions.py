@@ -26,6 +26,18 @@ from .pair_offsets import PairOffsets, Probe
 DATA_ENV = "TEXTLATENT_DATA_DIR"
 DIRECTIONS = "directions"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+LOCAL_K = 32
+"""Pairs averaged for a local offset when a direction is built from pairs (measured on the
+edit dev set: `python -m textlatent.transform_eval edits --k K`; see MODEL_CARD.md)."""
+KEY_DIMS = 64
+"""Principal directions the pairs' search keys are projected on (keeps direction files small)."""
+CRITIC_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
+"""The strengths the critic tries, as multiples of the default strength."""
+
+
+def critic_strengths(default_strength: float) -> tuple[float, ...]:
+    """The strengths the critic tries for a direction with this default strength."""
+    return tuple(round(f * default_strength, 4) for f in CRITIC_FACTORS)
 
 
 @dataclass(frozen=True)

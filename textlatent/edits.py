@@ -16,12 +16,12 @@ The chosen candidate is the one with the most content among those whose attribut
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .fidelity import DEFAULT, Budget, decode_verified
+from .fidelity import DEFAULT, Budget, Decoded, decode_verified
 from .latent import normalize
 
 CARRIES = 0.5
@@ -103,9 +103,11 @@ def choose(candidates: Sequence[Candidate]) -> int:
 
 
 def edit(model, direction, texts: Sequence[str], strength: float | None = None,
-         budget: Budget = DEFAULT, z: np.ndarray | None = None) -> list[EditResult]:
+         budget: Budget = DEFAULT, z: np.ndarray | None = None,
+         decode: Callable[[np.ndarray], list[Decoded]] | None = None) -> list[EditResult]:
     """Each text edited along `direction`: the critic's pick among the direction's strengths,
-    or the one `strength` given. `z` may pass the texts' latents already encoded."""
+    or the one `strength` given. `z` may pass the texts' latents already encoded; `decode`
+    (latents -> `Decoded` rows) replaces the `budget` decode."""
     texts = list(texts)
     if not texts:
         return []
@@ -118,7 +120,7 @@ def edit(model, direction, texts: Sequence[str], strength: float | None = None,
         ks, chosen_by = [float(direction.default_strength)], "strength"
     offset = direction.offset(z)
     rows = np.concatenate([normalize(z + k * offset) for k in ks])  # strength-major
-    decoded = decode_verified(model, rows, budget)
+    decoded = decode(rows) if decode else decode_verified(model, rows, budget)
     cand_texts = [d.text for d in decoded]
     from .fidelity import _reencode  # the re-encoding the decode's fidelity also uses
 

@@ -150,23 +150,22 @@ def cmd_arithmetic(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    """Move a sentence along a named direction and decode it."""
+    """Move a sentence along a named direction and decode it (the critic picks the strength
+    unless --strength forces one)."""
     from .. import directions, transforms
+    from ..edits import edit
 
     (text,) = clean([args.text])
     model = load(args)
     direction = directions.find(args.direction, model_dir(args), model.name)
-    spec = transforms.get("edit")
-    params = spec.check_params({"strength": args.strength})
-    used = direction.default_strength if params["strength"] is None else params["strength"]
-    z = spec.latents({"source": model.encode([text])[0], "direction": direction}, params)
-    (d,) = decode_choice(model, z, args)
+    params = transforms.get("edit").check_params({"strength": args.strength})
+    (r,) = edit(model, direction, [text], params["strength"],
+                decode=lambda z: decode_choice(model, z, args))
     if args.json:
-        emit_json({"source": text, "direction": direction.name, "strength": used,
-                   "text": d.text, "fidelity": round(d.fidelity, 6)})
+        emit_json(r.to_dict())
     else:
-        print(f"{show(text)}\n  {direction.name} x{used:g} -> {show(d.text)}  "
-              f"(fid {d.fidelity:.3f})")
+        print(f"{show(text)}\n  {direction.name} x{r.strength:g} -> {show(r.text)}  "
+              f"(fid {r.fidelity:.3f}, attribute {r.attribute:.2f}, content {r.content:.2f})")
     return 0
 
 
@@ -229,7 +228,8 @@ def register(sub) -> None:
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--direction", required=True, metavar="NAME")
     p.add_argument("--strength", type=strength, default=None,
-                   help="multiple of the direction (default: its measured default)")
+                   help="multiple of the direction (default: the critic picks among the "
+                        "direction's strengths, or its default one)")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_edit)
