@@ -62,12 +62,13 @@ class Direction:
 
     def offset(self, z: np.ndarray) -> np.ndarray:
         """The offset an edit of each row of z (n, D) adds at strength 1: the mean offset of
-        the nearest pairs (local) when the direction keeps pairs, else `vector`."""
+        the nearest pairs of its cell (local) when the direction keeps pairs, else `vector`
+        (the global mean)."""
         z = np.atleast_2d(np.asarray(z, np.float64))
         if z.shape[-1] != self.vector.shape[0]:
             raise ValueError(f"direction {self.name!r} has {self.vector.shape[0]} dimensions, "
                              f"the latent {z.shape[-1]}")
-        if self.pairs is not None and self.pairs.k > 0:
+        if self.pairs is not None and (self.pairs.k > 0 or self.pairs.cells is not None):
             return self.pairs.offset(normalize(z))
         return np.repeat(self.vector.astype(np.float64)[None, :], len(z), axis=0)
 
@@ -109,15 +110,16 @@ def build(name: str, pos: np.ndarray, neg: np.ndarray, description: str = "",
 
 def build_from_pairs(name: str, plain: np.ndarray, edited: np.ndarray, description: str = "",
                      default_strength: float = 1.0, model: str = "", k: int = 0,
-                     key_dims: int | None = None,
-                     strengths: tuple[float, ...] = ()) -> Direction:
+                     key_dims: int | None = None, strengths: tuple[float, ...] = (),
+                     cells: list[str] | None = None) -> Direction:
     """A direction from paired latents (row i of `edited` is row i of `plain` with the
-    attribute): the mean offset, the pairs for local offsets (`k` neighbours) and a probe."""
+    attribute): the mean offset, the pairs for local offsets (`k` neighbours, looked for in
+    the sentence's own cell when `cells` names each pair's) and a probe."""
     plain, edited = np.atleast_2d(plain), np.atleast_2d(edited)
     if plain.shape != edited.shape:
         raise ValueError(f"{len(plain)} plain latents for {len(edited)} edited ones")
     d = build(name, edited, plain, description, default_strength, model)
-    pairs = PairOffsets.build(plain, edited, min(k, len(plain)), key_dims)
+    pairs = PairOffsets.build(plain, edited, min(k, len(plain)), key_dims, cells)
     return replace(d, pairs=pairs, probe=Probe.fit(plain, edited),
                    strengths=tuple(float(s) for s in strengths))
 

@@ -2,7 +2,9 @@
 
 `python -m textlatent.edit_pairs --out DIR [--sentences FILE ...]` parses simple statements —
 "<subject> <verb> <rest>." — and writes, for each direction, `DIR/NAME.pairs.tsv` with lines
-`plain<TAB>edited<TAB>shape`. The shapes:
+`plain<TAB>edited<TAB>shape/tense/number` (the last column: the pair's cell, e.g.
+`lexical/present/singular`; a direction built from the file keeps it, so an edit averages
+pairs of its sentence's own cell). The shapes:
 
 - lexical: a lexical verb, present or past ("She reads books.", "They built a bridge.");
   negation and questions take do / does / did support, past inflects the verb;
@@ -67,6 +69,11 @@ class Statement:
     @property
     def text(self) -> str:
         return f"{self.subject} {self.verb} {self.rest}."
+
+    @property
+    def cell(self) -> str:
+        """shape/tense/number, e.g. "lexical/present/singular"."""
+        return f"{self.shape}/{self.tense}/{'plural' if self.plural else 'singular'}"
 
 
 def _lemmas(word: str, upos: str) -> tuple[str, ...]:
@@ -311,7 +318,7 @@ def make_pairs(found: list[Statement], name: str, limit: int, seed: int = 0,
         edited = MAKERS[name](st)
         if edited is None or not check(name, st, edited) or normalize_key(edited) in excluded:
             continue
-        by_shape[st.shape].append((st.text, edited, st.shape))
+        by_shape[st.shape].append((st.text, edited, st.cell))
     rng = random.Random(seed)
     pairs: list[tuple[str, str, str]] = []
     for rows in by_shape.values():
@@ -323,11 +330,16 @@ def make_pairs(found: list[Statement], name: str, limit: int, seed: int = 0,
     rng.shuffle(others)
     pairs = lexical + others[:limit - len(lexical)]
     rng.shuffle(pairs)
-    return pairs, Counter(shape for _, _, shape in pairs)
+    return pairs, Counter(cell.split("/")[0] for _, _, cell in pairs)
 
 
 def read_pairs(path: str | Path) -> list[tuple[str, str]]:
     """(plain, edited) pairs from a tab-separated file (extra columns ignored, '#' comments)."""
+    return [(a, b) for a, b, _ in read_cells(path)]
+
+
+def read_cells(path: str | Path) -> list[tuple[str, str, str]]:
+    """(plain, edited, cell) rows of a pairs file; the cell is the third column ("" if none)."""
     pairs = []
     for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -335,7 +347,8 @@ def read_pairs(path: str | Path) -> list[tuple[str, str]]:
         cells = line.split("\t")
         if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
             raise ValueError(f"{path}:{i}: a pairs line is 'plain<TAB>edited'")
-        pairs.append((cells[0].strip(), cells[1].strip()))
+        pairs.append((cells[0].strip(), cells[1].strip(),
+                      cells[2].strip() if len(cells) > 2 else ""))
     if not pairs:
         raise ValueError(f"{path}: no pairs")
     return pairs

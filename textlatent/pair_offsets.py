@@ -3,7 +3,12 @@
 A `PairOffsets` holds, for each (plain, edited) pair of a direction, the plain side's latent
 as a search key (float16, optionally projected on a few principal directions of the keys) and
 the pair's offset, edited - plain (float16). `offset(z)` is the mean offset of the `k` pairs
-whose plain side is nearest z by cosine; with k = 0 it is the global mean. A linear probe
+whose plain side is nearest z by cosine; with k = 0 it is the global mean.
+
+Pairs may also carry a cell (the statement's shape, tense and number, e.g.
+"lexical/present/singular"): a linear classifier fitted on the plain sides then says which
+cell a sentence's latent is in, and its neighbours are looked for among that cell's pairs
+("does not" for a present singular lexical verb, "was" for "is"). A linear probe
 (logistic regression on the two sides' latents) says how much a latent carries the attribute.
 Pure numpy: no torch, no model.
 """
@@ -34,6 +39,11 @@ class PairOffsets:
     """Neighbours averaged (0: the global mean of every offset)."""
     basis: np.ndarray | None = field(default=None, repr=False)
     """(d, D) float32 projection of the keys, or None (keys are full latents)."""
+    cells: np.ndarray | None = field(default=None, repr=False)
+    """(n,) int: each pair's cell, an index into `cell_names`; None: one cell."""
+    cell_names: tuple[str, ...] = ()
+    classifier: Classifier | None = field(default=None, repr=False)
+    """Which cell a latent is in (fitted on the plain sides)."""
 
     def __post_init__(self) -> None:
         if self.keys.ndim != 2 or self.offsets.ndim != 2 or len(self.keys) != len(self.offsets):
@@ -44,6 +54,12 @@ class PairOffsets:
             raise ValueError("pair keys, projection and offsets do not match in size")
         if not 0 <= self.k <= len(self.keys):
             raise ValueError(f"k must be between 0 and {len(self.keys)}")
+        if self.cells is not None:
+            if (self.cells.shape != (len(self.keys),) or self.classifier is None
+                    or self.classifier.w.shape != (len(self.cell_names), self.offsets.shape[1])
+                    or len(self.cells) and not 0 <= self.cells.min() <= self.cells.max()
+                    < len(self.cell_names)):
+                raise ValueError("pair cells, cell names and classifier do not match")
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -57,12 +73,30 @@ class PairOffsets:
         k = self.k if k is None else k
         z = np.atleast_2d(np.asarray(z, np.float64))
         off = self.offsets.astype(np.float64)
-        if k <= 0 or k >= len(self.keys):
-            return np.repeat(off.mean(0, keepdims=True), len(z), axis=0)
+        if self.cells is None:
+            if k <= 0 or k >= len(self.keys):
+                return np.repeat(off.mean(0, keepdims=True), len(z), axis=0)
+            groups = [np.arange(len(self.keys))] * len(z)
+        else:
+            cell = self.classifier.predict(z)
+            groups = [np.flatnonzero(self.cells == c) for c in cell]
+            groups = [g if len(g) >= max(k, 1) else np.arange(len(self.keys)) for g in groups]
         keys = _unit_rows(self.keys.astype(np.float64))
-        sims = self._query(z) @ keys.T
-        near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        return off[near].mean(axis=1)
+        q = self._query(z)
+        out = np.empty_like(z)
+        for i, g in enumerate(groups):
+            if k <= 0 or k >= len(g):
+                out[i] = off[g].mean(0)
+                continue
+            sims = keys[g] @ q[i]
+            out[i] = off[g[np.argpartition(-sims, k - 1)[:k]]].mean(0)
+        return out
+
+    def cell(self, z: np.ndarray) -> list[str]:
+        """The cell each row of z is placed in ("" when the pairs have no cells)."""
+        if self.cells is None:
+            return [""] * len(np.atleast_2d(z))
+        return [self.cell_names[c] for c in self.classifier.predict(z)]
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays saved in a direction file."""
@@ -70,6 +104,11 @@ class PairOffsets:
                "pair_offsets": self.offsets.astype(np.float16), "pair_k": np.int64(self.k)}
         if self.basis is not None:
             out["pair_basis"] = self.basis.astype(np.float32)
+        if self.cells is not None:
+            out.update(pair_cells=self.cells.astype(np.int16),
+                       pair_cell_names=np.array(self.cell_names),
+                       cell_w=self.classifier.w.astype(np.float32),
+                       cell_b=self.classifier.b.astype(np.float32))
         return out
 
     @classmethod
@@ -78,15 +117,22 @@ class PairOffsets:
         if "pair_keys" not in f:
             return None
         basis = np.asarray(f["pair_basis"], np.float32) if "pair_basis" in f else None
+        cells = names = classifier = None
+        if "pair_cells" in f:
+            cells = np.asarray(f["pair_cells"], np.int64)
+            names = tuple(str(x) for x in np.asarray(f["pair_cell_names"]).reshape(-1))
+            classifier = Classifier(np.asarray(f["cell_w"], np.float32),
+                                    np.asarray(f["cell_b"], np.float32))
         return cls(np.asarray(f["pair_keys"], np.float16), np.asarray(f["pair_offsets"],
                                                                        np.float16),
-                   int(f["pair_k"]), basis)
+                   int(f["pair_k"]), basis, cells, names or (), classifier)
 
     @classmethod
     def build(cls, plain: np.ndarray, edited: np.ndarray, k: int = 0,
-              dims: int | None = None) -> PairOffsets:
+              dims: int | None = None, cells: list[str] | None = None) -> PairOffsets:
         """From the two sides' latents (n, D); `dims` projects the keys on that many principal
-        directions of the plain latents (None: keep full keys)."""
+        directions of the plain latents (None: keep full keys); `cells` names each pair's cell
+        (None, or fewer than two different ones: no cells)."""
         plain, edited = np.asarray(plain, np.float64), np.asarray(edited, np.float64)
         basis = None
         keys = plain
@@ -94,7 +140,13 @@ class PairOffsets:
             _, _, vt = np.linalg.svd(plain, full_matrices=False)
             basis = vt[:dims].astype(np.float32)
             keys = plain @ basis.T
-        return cls(keys.astype(np.float16), (edited - plain).astype(np.float16), k, basis)
+        idx = names = classifier = None
+        if cells is not None and len(set(cells)) > 1:
+            names = tuple(sorted(set(cells)))
+            idx = np.array([names.index(c) for c in cells], np.int64)
+            classifier = Classifier.fit(plain, idx, len(names))
+        return cls(keys.astype(np.float16), (edited - plain).astype(np.float16), k, basis,
+                   idx, names or (), classifier)
 
 
 @dataclass(frozen=True)
@@ -133,3 +185,36 @@ class Probe:
             vw, vb = 0.9 * vw - lr * gw, 0.9 * vb - lr * gb
             w, b = w + vw, b + vb
         return cls(w.astype(np.float32), float(b))
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """Which of C classes a latent is in: argmax(w z + b), softmax regression."""
+
+    w: np.ndarray = field(repr=False)
+    """(C, D) float32."""
+    b: np.ndarray = field(repr=False)
+    """(C,) float32."""
+
+    def predict(self, z: np.ndarray) -> np.ndarray:
+        z = normalize(np.atleast_2d(np.asarray(z, np.float64))).astype(np.float64)
+        return np.argmax(z @ self.w.T.astype(np.float64) + self.b, axis=1)
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-4,
+            steps: int = 400) -> Classifier:
+        """Softmax regression by gradient descent with momentum on unit latents;
+        deterministic."""
+        x = normalize(np.asarray(x, np.float64)).astype(np.float64)
+        onehot = np.eye(classes)[y]
+        w, b = np.zeros((classes, x.shape[1])), np.zeros(classes)
+        vw, vb, lr = np.zeros_like(w), np.zeros_like(b), 4.0
+        for _ in range(steps):
+            s = x @ w.T + b
+            p = np.exp(s - s.max(1, keepdims=True))
+            p /= p.sum(1, keepdims=True)
+            gw = (p - onehot).T @ x / len(x) + l2 * w
+            gb = (p - onehot).mean(0)
+            vw, vb = 0.9 * vw - lr * gw, 0.9 * vb - lr * gb
+            w, b = w + vw, b + vb
+        return cls(w.astype(np.float32), b.astype(np.float32))

@@ -167,11 +167,11 @@ def same_edit(text: str, answers: Sequence[str]) -> bool:
 
 
 def measure_edits(model, found: dict, strength: float | None = None, k: int | None = None,
-                  critic: bool = True, decode: str = "verified") -> dict:
+                  critic: bool = True, decode: str = "verified", local: bool = True) -> dict:
     """Per direction: exact-match on the dev set overall and by shape (lexical present /
     past, copula, aux), the mean chosen strength, and the failures. `k` overrides the
-    directions' neighbour count (0: the global mean); `critic=False` decodes the default
-    strength only."""
+    directions' neighbour count; `local=False` uses the global mean offset; `critic=False`
+    decodes the default strength only."""
     from dataclasses import replace
 
     from .edits import edit
@@ -182,6 +182,8 @@ def measure_edits(model, found: dict, strength: float | None = None, k: int | No
     for name, direction in found.items():
         if k is not None and direction.pairs is not None:
             direction = replace(direction, pairs=replace(direction.pairs, k=k))
+        if not local:
+            direction = replace(direction, pairs=None)
         if not critic:
             direction = replace(direction, strengths=())
         rows = [r for r in dev if r.get(name)]
@@ -256,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k", type=int, default=None,
                    help="neighbour pairs averaged, 0 = global mean (edits; default: the file's)")
     p.add_argument("--no-critic", action="store_true", help="default strength only (edits)")
+    p.add_argument("--global", dest="local", action="store_false",
+                   help="the global mean offset, not the nearest pairs' (edits)")
     p.add_argument("--from", dest="folder", default=None,
                    help="a folder of direction files instead of the model's (edits)")
     p.add_argument("--count", type=int, default=256, help="samples per setting (sample)")
@@ -296,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         found = {k: v for k, v in found.items()
                  if k in (args.directions or ("negation", "question", "past"))}
         out = measure_edits(model, found, args.strength, args.k, not args.no_critic,
-                            args.decode)
+                            args.decode, args.local)
     else:
         from . import directions
 
