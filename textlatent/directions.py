@@ -26,12 +26,12 @@ from .pair_offsets import PairOffsets, Probe
 DATA_ENV = "TEXTLATENT_DATA_DIR"
 DIRECTIONS = "directions"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-LOCAL_K = 32
+LOCAL_K = 4
 """Pairs averaged for a local offset when a direction is built from pairs (measured on the
 edit dev set: `python -m textlatent.transform_eval edits --k K`; see MODEL_CARD.md)."""
 KEY_DIMS = 64
 """Principal directions the pairs' search keys are projected on (keeps direction files small)."""
-CRITIC_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
+CRITIC_FACTORS = (1.0, 1.25, 1.5)
 """The strengths the critic tries, as multiples of the default strength."""
 
 
@@ -60,16 +60,18 @@ class Direction:
     strengths: tuple[float, ...] = ()
     """The strengths the critic tries (empty: the default strength only)."""
 
-    def offset(self, z: np.ndarray) -> np.ndarray:
+    def offset(self, z: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """The offset an edit of each row of z (n, D) adds at strength 1: the mean offset of
         the nearest pairs of its cell (local) when the direction keeps pairs, else `vector`
-        (the global mean)."""
+        (the global mean). `texts`, the rows' sentences, lets it prefer pairs with their verb."""
         z = np.atleast_2d(np.asarray(z, np.float64))
         if z.shape[-1] != self.vector.shape[0]:
             raise ValueError(f"direction {self.name!r} has {self.vector.shape[0]} dimensions, "
                              f"the latent {z.shape[-1]}")
         if self.pairs is not None and (self.pairs.k > 0 or self.pairs.cells is not None):
-            return self.pairs.offset(normalize(z))
+            words = None if texts is None else [set(re.findall(r"[a-z']+", t.lower()))
+                                                for t in texts]
+            return self.pairs.offset(normalize(z), words=words)
         return np.repeat(self.vector.astype(np.float64)[None, :], len(z), axis=0)
 
     def apply(self, z: np.ndarray, strength: float | None = None) -> np.ndarray:
@@ -111,15 +113,17 @@ def build(name: str, pos: np.ndarray, neg: np.ndarray, description: str = "",
 def build_from_pairs(name: str, plain: np.ndarray, edited: np.ndarray, description: str = "",
                      default_strength: float = 1.0, model: str = "", k: int = 0,
                      key_dims: int | None = None, strengths: tuple[float, ...] = (),
-                     cells: list[str] | None = None) -> Direction:
+                     cells: list[str] | None = None,
+                     verbs: list[str] | None = None) -> Direction:
     """A direction from paired latents (row i of `edited` is row i of `plain` with the
     attribute): the mean offset, the pairs for local offsets (`k` neighbours, looked for in
-    the sentence's own cell when `cells` names each pair's) and a probe."""
+    the sentence's own cell when `cells` names each pair's, with its verb when `verbs` does)
+    and a probe."""
     plain, edited = np.atleast_2d(plain), np.atleast_2d(edited)
     if plain.shape != edited.shape:
         raise ValueError(f"{len(plain)} plain latents for {len(edited)} edited ones")
     d = build(name, edited, plain, description, default_strength, model)
-    pairs = PairOffsets.build(plain, edited, min(k, len(plain)), key_dims, cells)
+    pairs = PairOffsets.build(plain, edited, min(k, len(plain)), key_dims, cells, verbs)
     return replace(d, pairs=pairs, probe=Probe.fit(plain, edited),
                    strengths=tuple(float(s) for s in strengths))
 

@@ -2,9 +2,10 @@
 
 `python -m textlatent.edit_pairs --out DIR [--sentences FILE ...]` parses simple statements —
 "<subject> <verb> <rest>." — and writes, for each direction, `DIR/NAME.pairs.tsv` with lines
-`plain<TAB>edited<TAB>shape/tense/number` (the last column: the pair's cell, e.g.
-`lexical/present/singular`; a direction built from the file keeps it, so an edit averages
-pairs of its sentence's own cell). The shapes:
+`plain<TAB>edited<TAB>cell<TAB>verb`: the cell is the statement's shape, tense and number
+(e.g. `lexical/present/singular`), the verb the plain side's verb word. A direction built from
+the file keeps both, so an edit averages pairs of its sentence's own cell, with its own verb
+where there are some. The shapes:
 
 - lexical: a lexical verb, present or past ("She reads books.", "They built a bridge.");
   negation and questions take do / does / did support, past inflects the verb;
@@ -318,7 +319,7 @@ def make_pairs(found: list[Statement], name: str, limit: int, seed: int = 0,
         edited = MAKERS[name](st)
         if edited is None or not check(name, st, edited) or normalize_key(edited) in excluded:
             continue
-        by_shape[st.shape].append((st.text, edited, st.cell))
+        by_shape[st.shape].append((st.text, edited, f"{st.cell}\t{st.verb}"))
     rng = random.Random(seed)
     pairs: list[tuple[str, str, str]] = []
     for rows in by_shape.values():
@@ -335,11 +336,12 @@ def make_pairs(found: list[Statement], name: str, limit: int, seed: int = 0,
 
 def read_pairs(path: str | Path) -> list[tuple[str, str]]:
     """(plain, edited) pairs from a tab-separated file (extra columns ignored, '#' comments)."""
-    return [(a, b) for a, b, _ in read_cells(path)]
+    return [(a, b) for a, b, _, _ in read_cells(path)]
 
 
-def read_cells(path: str | Path) -> list[tuple[str, str, str]]:
-    """(plain, edited, cell) rows of a pairs file; the cell is the third column ("" if none)."""
+def read_cells(path: str | Path) -> list[tuple[str, str, str, str]]:
+    """(plain, edited, cell, verb) rows of a pairs file: the third and fourth columns, ""
+    where there are none."""
     pairs = []
     for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -348,7 +350,8 @@ def read_cells(path: str | Path) -> list[tuple[str, str, str]]:
         if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
             raise ValueError(f"{path}:{i}: a pairs line is 'plain<TAB>edited'")
         pairs.append((cells[0].strip(), cells[1].strip(),
-                      cells[2].strip() if len(cells) > 2 else ""))
+                      cells[2].strip() if len(cells) > 2 else "",
+                      cells[3].strip().lower() if len(cells) > 3 else ""))
     if not pairs:
         raise ValueError(f"{path}: no pairs")
     return pairs

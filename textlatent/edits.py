@@ -118,7 +118,7 @@ def edit(model, direction, texts: Sequence[str], strength: float | None = None,
         ks, chosen_by = [float(k) for k in direction.strengths], "critic"
     else:
         ks, chosen_by = [float(direction.default_strength)], "strength"
-    offset = direction.offset(z)
+    offset = direction.offset(z, texts)
     rows = np.concatenate([normalize(z + k * offset) for k in ks])  # strength-major
     decoded = decode(rows) if decode else decode_verified(model, rows, budget)
     cand_texts = [d.text for d in decoded]

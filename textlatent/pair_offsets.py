@@ -8,8 +8,11 @@ whose plain side is nearest z by cosine; with k = 0 it is the global mean.
 Pairs may also carry a cell (the statement's shape, tense and number, e.g.
 "lexical/present/singular"): a linear classifier fitted on the plain sides then says which
 cell a sentence's latent is in, and its neighbours are looked for among that cell's pairs
-("does not" for a present singular lexical verb, "was" for "is"). A linear probe
-(logistic regression on the two sides' latents) says how much a latent carries the attribute.
+("does not" for a present singular lexical verb, "was" for "is"). Pairs may also name their
+verb word: given the sentence's words, the neighbours are then looked for first among the
+cell's pairs with a verb the sentence has ("walked -> did not walk" for "She walked ...").
+A linear probe (logistic regression on the two sides' latents) says how much a latent carries
+the attribute.
 Pure numpy: no torch, no model.
 """
 
@@ -44,6 +47,8 @@ class PairOffsets:
     cell_names: tuple[str, ...] = ()
     classifier: Classifier | None = field(default=None, repr=False)
     """Which cell a latent is in (fitted on the plain sides)."""
+    verbs: tuple[str, ...] = field(default=(), repr=False)
+    """Each pair's verb word, lowercase ("" unknown), or () for none."""
 
     def __post_init__(self) -> None:
         if self.keys.ndim != 2 or self.offsets.ndim != 2 or len(self.keys) != len(self.offsets):
@@ -54,6 +59,8 @@ class PairOffsets:
             raise ValueError("pair keys, projection and offsets do not match in size")
         if not 0 <= self.k <= len(self.keys):
             raise ValueError(f"k must be between 0 and {len(self.keys)}")
+        if self.verbs and len(self.verbs) != len(self.keys):
+            raise ValueError("pair verbs and keys differ in number")
         if self.cells is not None:
             if (self.cells.shape != (len(self.keys),) or self.classifier is None
                     or self.classifier.w.shape != (len(self.cell_names), self.offsets.shape[1])
@@ -68,8 +75,10 @@ class PairOffsets:
         q = z if self.basis is None else z @ self.basis.T
         return _unit_rows(q)
 
-    def offset(self, z: np.ndarray, k: int | None = None) -> np.ndarray:
-        """The mean offset of the k pairs nearest each row of z (n, D) -> (n, D) float64."""
+    def offset(self, z: np.ndarray, k: int | None = None,
+               words: list[set[str]] | None = None) -> np.ndarray:
+        """The mean offset of the k pairs nearest each row of z (n, D) -> (n, D) float64;
+        `words` (one set of lowercase words per row) prefers pairs whose verb is among them."""
         k = self.k if k is None else k
         z = np.atleast_2d(np.asarray(z, np.float64))
         off = self.offsets.astype(np.float64)
@@ -81,15 +90,20 @@ class PairOffsets:
             cell = self.classifier.predict(z)
             groups = [np.flatnonzero(self.cells == c) for c in cell]
             groups = [g if len(g) >= max(k, 1) else np.arange(len(self.keys)) for g in groups]
+        if words is not None and self.verbs and k > 0:
+            verbs = np.array(self.verbs)
+            same = [g[np.isin(verbs[g], sorted(w))] for g, w in zip(groups, words)]
+            groups = [s if len(s) else g for s, g in zip(same, groups)]
         keys = _unit_rows(self.keys.astype(np.float64))
         q = self._query(z)
         out = np.empty_like(z)
         for i, g in enumerate(groups):
-            if k <= 0 or k >= len(g):
+            if k <= 0 or len(g) <= 1:
                 out[i] = off[g].mean(0)
                 continue
             sims = keys[g] @ q[i]
-            out[i] = off[g[np.argpartition(-sims, k - 1)[:k]]].mean(0)
+            kk = min(k, len(g))
+            out[i] = off[g[np.argpartition(-sims, kk - 1)[:kk]]].mean(0)
         return out
 
     def cell(self, z: np.ndarray) -> list[str]:
@@ -109,6 +123,8 @@ class PairOffsets:
                        pair_cell_names=np.array(self.cell_names),
                        cell_w=self.classifier.w.astype(np.float32),
                        cell_b=self.classifier.b.astype(np.float32))
+        if self.verbs:
+            out["pair_verbs"] = np.array("\n".join(self.verbs))
         return out
 
     @classmethod
@@ -123,16 +139,18 @@ class PairOffsets:
             names = tuple(str(x) for x in np.asarray(f["pair_cell_names"]).reshape(-1))
             classifier = Classifier(np.asarray(f["cell_w"], np.float32),
                                     np.asarray(f["cell_b"], np.float32))
+        verbs = tuple(str(f["pair_verbs"]).split("\n")) if "pair_verbs" in f else ()
         return cls(np.asarray(f["pair_keys"], np.float16), np.asarray(f["pair_offsets"],
                                                                        np.float16),
-                   int(f["pair_k"]), basis, cells, names or (), classifier)
+                   int(f["pair_k"]), basis, cells, names or (), classifier, verbs)
 
     @classmethod
     def build(cls, plain: np.ndarray, edited: np.ndarray, k: int = 0,
-              dims: int | None = None, cells: list[str] | None = None) -> PairOffsets:
+              dims: int | None = None, cells: list[str] | None = None,
+              verbs: list[str] | None = None) -> PairOffsets:
         """From the two sides' latents (n, D); `dims` projects the keys on that many principal
         directions of the plain latents (None: keep full keys); `cells` names each pair's cell
-        (None, or fewer than two different ones: no cells)."""
+        (None, or fewer than two different ones: no cells); `verbs` each pair's verb word."""
         plain, edited = np.asarray(plain, np.float64), np.asarray(edited, np.float64)
         basis = None
         keys = plain
@@ -145,8 +163,9 @@ class PairOffsets:
             names = tuple(sorted(set(cells)))
             idx = np.array([names.index(c) for c in cells], np.int64)
             classifier = Classifier.fit(plain, idx, len(names))
+        verbs = tuple(v.lower() for v in verbs) if verbs and any(verbs) else ()
         return cls(keys.astype(np.float16), (edited - plain).astype(np.float16), k, basis,
-                   idx, names or (), classifier)
+                   idx, names or (), classifier, verbs)
 
 
 @dataclass(frozen=True)
@@ -201,8 +220,8 @@ class Classifier:
         return np.argmax(z @ self.w.T.astype(np.float64) + self.b, axis=1)
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-4,
-            steps: int = 400) -> Classifier:
+    def fit(cls, x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-5,
+            steps: int = 1000) -> Classifier:
         """Softmax regression by gradient descent with momentum on unit latents;
         deterministic."""
         x = normalize(np.asarray(x, np.float64)).astype(np.float64)

@@ -32,19 +32,20 @@ def cmd_direction_build(args: argparse.Namespace) -> int:
     if bool(args.pairs) == bool(args.pos or args.neg) or (args.pos is None) != (args.neg is None):
         raise CliError("give --pos and --neg (two sentence files) or --pairs (one file)")
     if args.pairs:
-        from ..edit_pairs import read_pairs
+        from ..edit_pairs import read_cells
 
         existing_file(args.pairs, "pairs file", text=True)
         try:
-            pairs = read_pairs(args.pairs)
+            rows = read_cells(args.pairs)
         except ValueError as exc:
             raise CliError(str(exc)) from None
         model = load(args)
+        plain, edited, cells, verbs = (list(c) for c in zip(*rows))
         d = directions.build_from_pairs(
-            args.out, encode_all(model, [a for a, _ in pairs]),
-            encode_all(model, [b for _, b in pairs]), args.description, args.strength,
-            model.name, k=directions.LOCAL_K, key_dims=directions.KEY_DIMS,
-            strengths=directions.critic_strengths(args.strength))
+            args.out, encode_all(model, plain), encode_all(model, edited), args.description,
+            args.strength, model.name, k=directions.LOCAL_K, key_dims=directions.KEY_DIMS,
+            strengths=directions.critic_strengths(args.strength),
+            cells=cells if all(cells) else None, verbs=verbs)
     else:
         pos = read_lines(Path(args.pos), "positive sentences file")
         neg = read_lines(Path(args.neg), "negative sentences file")
