@@ -173,3 +173,16 @@ def test_scores_split_attribute_and_content():
     assert content[1] < 0.3
     attr, _ = scores(d, z, moved, offset)  # no probe: the share of the offset moved
     assert attr[0] == pytest.approx(moved[0, 1] / 0.5)
+
+
+def test_pairs_with_the_sentences_verb_and_first_word_come_first():
+    rng = np.random.default_rng(4)
+    plain = _unit(rng.standard_normal((4, 8)))
+    edited = plain + np.eye(8)[:4]
+    bank = PairOffsets.build(plain, edited, k=1,
+                             verbs=["he walks", "the walks", "she eats", "the eats"])
+    z = plain[0][None]  # nearest is pair 0 by cosine
+    assert np.argmax(bank.offset(z)[0]) == 0
+    assert np.argmax(bank.offset(z, words=[["the", "dog", "walks"]])[0]) == 1
+    assert np.argmax(bank.offset(z, words=[["a", "dog", "eats"]])[0]) in (2, 3)
+    assert np.argmax(bank.offset(z, words=[["we", "run"]])[0]) == 0  # none shared: by cosine

@@ -69,7 +69,7 @@ class Direction:
             raise ValueError(f"direction {self.name!r} has {self.vector.shape[0]} dimensions, "
                              f"the latent {z.shape[-1]}")
         if self.pairs is not None and (self.pairs.k > 0 or self.pairs.cells is not None):
-            words = None if texts is None else [set(re.findall(r"[a-z']+", t.lower()))
+            words = None if texts is None else [re.findall(r"[a-z']+", t.lower())
                                                 for t in texts]
             return self.pairs.offset(normalize(z), words=words)
         return np.repeat(self.vector.astype(np.float64)[None, :], len(z), axis=0)
@@ -117,8 +117,8 @@ def build_from_pairs(name: str, plain: np.ndarray, edited: np.ndarray, descripti
                      verbs: list[str] | None = None) -> Direction:
     """A direction from paired latents (row i of `edited` is row i of `plain` with the
     attribute): the mean offset, the pairs for local offsets (`k` neighbours, looked for in
-    the sentence's own cell when `cells` names each pair's, with its verb when `verbs` does)
-    and a probe."""
+    the sentence's own cell when `cells` names each pair's, with its verb and first word when
+    `verbs` gives each pair's "first-word verb") and a probe."""
     plain, edited = np.atleast_2d(plain), np.atleast_2d(edited)
     if plain.shape != edited.shape:
         raise ValueError(f"{len(plain)} plain latents for {len(edited)} edited ones")

@@ -9,8 +9,9 @@ Pairs may also carry a cell (the statement's shape, tense and number, e.g.
 "lexical/present/singular"): a linear classifier fitted on the plain sides then says which
 cell a sentence's latent is in, and its neighbours are looked for among that cell's pairs
 ("does not" for a present singular lexical verb, "was" for "is"). Pairs may also name their
-verb word: given the sentence's words, the neighbours are then looked for first among the
-cell's pairs with a verb the sentence has ("walked -> did not walk" for "She walked ...").
+first word and verb: given the sentence's words, the neighbours are then looked for first
+among the cell's pairs with a verb the sentence has ("walked -> did not walk" for "She
+walked ..."), and among those, with its first word ("The" -> "Did the").
 A linear probe (logistic regression on the two sides' latents) says how much a latent carries
 the attribute.
 Pure numpy: no torch, no model.
@@ -48,7 +49,7 @@ class PairOffsets:
     classifier: Classifier | None = field(default=None, repr=False)
     """Which cell a latent is in (fitted on the plain sides)."""
     verbs: tuple[str, ...] = field(default=(), repr=False)
-    """Each pair's verb word, lowercase ("" unknown), or () for none."""
+    """Each pair's plain side as "first-word verb", lowercase ("" unknown), or () for none."""
 
     def __post_init__(self) -> None:
         if self.keys.ndim != 2 or self.offsets.ndim != 2 or len(self.keys) != len(self.offsets):
@@ -76,9 +77,10 @@ class PairOffsets:
         return _unit_rows(q)
 
     def offset(self, z: np.ndarray, k: int | None = None,
-               words: list[set[str]] | None = None) -> np.ndarray:
+               words: list[list[str]] | None = None) -> np.ndarray:
         """The mean offset of the k pairs nearest each row of z (n, D) -> (n, D) float64;
-        `words` (one set of lowercase words per row) prefers pairs whose verb is among them."""
+        `words` (each row's lowercase words, in order) prefers pairs whose verb is among them,
+        then those that also open with the same word."""
         k = self.k if k is None else k
         z = np.atleast_2d(np.asarray(z, np.float64))
         off = self.offsets.astype(np.float64)
@@ -91,9 +93,7 @@ class PairOffsets:
             groups = [np.flatnonzero(self.cells == c) for c in cell]
             groups = [g if len(g) >= max(k, 1) else np.arange(len(self.keys)) for g in groups]
         if words is not None and self.verbs and k > 0:
-            verbs = np.array(self.verbs)
-            same = [g[np.isin(verbs[g], sorted(w))] for g, w in zip(groups, words)]
-            groups = [s if len(s) else g for s, g in zip(same, groups)]
+            groups = [self._same_words(g, w) for g, w in zip(groups, words)]
         keys = _unit_rows(self.keys.astype(np.float64))
         q = self._query(z)
         out = np.empty_like(z)
@@ -105,6 +105,19 @@ class PairOffsets:
             kk = min(k, len(g))
             out[i] = off[g[np.argpartition(-sims, kk - 1)[:kk]]].mean(0)
         return out
+
+    def _same_words(self, group: np.ndarray, words: list[str]) -> np.ndarray:
+        """The pairs of `group` sharing the most with the sentence: its verb (2), its first
+        word (1); the whole group when none shares either."""
+        if not words:
+            return group
+        have = set(words)
+        score = np.zeros(len(group))
+        for j, i in enumerate(group):
+            first, _, verb = self.verbs[i].partition(" ")
+            score[j] = 2 * (verb in have) + (first == words[0])
+        best = score.max()
+        return group if best == 0 else group[score == best]
 
     def cell(self, z: np.ndarray) -> list[str]:
         """The cell each row of z is placed in ("" when the pairs have no cells)."""

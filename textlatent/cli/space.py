@@ -45,7 +45,8 @@ def cmd_direction_build(args: argparse.Namespace) -> int:
             args.out, encode_all(model, plain), encode_all(model, edited), args.description,
             args.strength, model.name, k=directions.LOCAL_K, key_dims=directions.KEY_DIMS,
             strengths=directions.critic_strengths(args.strength),
-            cells=cells if all(cells) else None, verbs=verbs)
+            cells=cells if all(cells) else None,
+            verbs=[f"{p.split()[0].lower()} {v}" if v else "" for p, v in zip(plain, verbs)])
     else:
         pos = read_lines(Path(args.pos), "positive sentences file")
         neg = read_lines(Path(args.neg), "negative sentences file")
