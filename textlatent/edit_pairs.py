@@ -13,8 +13,9 @@ where there are some. The shapes:
 - aux: a modal (can, will, should, ...) or have + past participle ("She has finished.").
 
 Inflections come from `lemminflect` (a build-time dependency: the `edits` extra). Every pair is
-checked by rule (`check`) before it is written. With no `--sentences`, the builtin model's index
-sentences are parsed. The evaluation, held-out and edit dev files are always excluded. Pronoun
+checked by rule (`check`) before it is written. The builtin model's index sentences are
+parsed, then those of `--sources` (corpus sources by name, fetched into `--cache`) and of
+`--sentences` files. The evaluation, held-out and edit dev files are always excluded. Pronoun
 subjects are also swapped (He -> They, with the verb agreeing) to add pairs of the same shapes.
 `textlatent direction build --pairs DIR/NAME.pairs.tsv --out NAME` makes the direction.
 """
@@ -369,17 +370,30 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m textlatent.edit_pairs",
                                 description=__doc__.split("\n\n")[0])
     p.add_argument("--out", required=True, type=Path, help="folder for NAME.pairs.tsv")
-    p.add_argument("--sentences", nargs="*", type=Path, default=None,
-                   help="sentence files (default: the builtin index's sentences)")
+    p.add_argument("--sentences", nargs="*", type=Path, default=[], help="sentence files")
+    p.add_argument("--sources", default="",
+                   help="comma-separated corpus sources (textlatent.corpus.sources) to parse")
+    p.add_argument("--cache", type=Path, default=Path("data/cache"),
+                   help="download cache for --sources")
     p.add_argument("--limit", type=int, default=6000, help="pairs per direction")
     p.add_argument("--no-swap", action="store_true", help="no pronoun-swapped statements")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
-    if args.sentences:
-        sentences = [line for f in args.sentences
-                     for line in f.read_text(encoding="utf-8").splitlines()]
-    else:
-        sentences = builtin_sentences()
+    sentences = builtin_sentences()
+    if args.sources:
+        from .corpus.build import collect_source
+        from .corpus.sources import SOURCES
+
+        by_name = {s.name: s for s in SOURCES}
+        for name in args.sources.split(","):
+            if name not in by_name:
+                p.error(f"unknown source {name!r}; known: {', '.join(by_name)}")
+        for source in SOURCES:  # in the corpus's own order
+            if source.name in args.sources.split(","):
+                args.cache.mkdir(parents=True, exist_ok=True)
+                sentences += collect_source(source, args.cache)[0]
+    for f in args.sentences:
+        sentences += f.read_text(encoding="utf-8").splitlines()
     found = statements(sentences, swap=not args.no_swap)
     print(f"{len(found)} statements: {dict(Counter(s.shape for s in found))}")
     args.out.mkdir(parents=True, exist_ok=True)
