@@ -128,7 +128,7 @@ def test_direction_file_keeps_pairs_probe_and_strengths(tmp_path):
     assert back.strengths == (0.5, 1.0) and back.pairs.k == 4 and len(back.pairs) == 30
     assert back.pairs.cell_names == ("p", "q")
     z = _unit(rng.standard_normal((3, 8)))
-    assert np.allclose(back.apply(z, 1.0), d.apply(z, 1.0), atol=1e-6)
+    assert np.allclose(back.apply(z, 1.0), d.apply(z, 1.0), atol=1e-2)  # int8 offsets
     assert np.allclose(back.probe(edited), d.probe(edited))
     assert (back.probe(edited) > 0.5).mean() > 0.8 and (back.probe(plain) < 0.5).mean() > 0.8
     # a file whose pair arrays disagree is not a direction file
