@@ -138,6 +138,12 @@ def test_direction_file_keeps_pairs_probe_and_strengths(tmp_path):
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(ValueError, match="not a direction file"):
         directions.load(tmp_path / "bad.npz")
+    with np.load(tmp_path / "x.npz") as f:
+        arrays = dict(f)
+    arrays["probe_w"] = arrays["probe_w"][:3]
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ValueError, match="pairs or probe do not match"):
+        directions.load(tmp_path / "bad.npz")
 
 
 def test_plain_direction_applies_as_before():

@@ -168,6 +168,10 @@ def load(path: str | Path, source: str = "") -> Direction:
         raise ValueError(f"{path} is not a direction file: {exc}") from None
     if vector.ndim != 1 or not np.isfinite(vector).all():
         raise ValueError(f"{path} is not a direction file: bad vector")
+    if (d.pairs is not None and d.pairs.offsets.shape[1] != len(vector)
+            or d.probe is not None and d.probe.w.shape != vector.shape):
+        raise ValueError(f"{path} is not a direction file: its pairs or probe do not match "
+                         f"its vector")
     return d
 
 

@@ -38,7 +38,7 @@ class PairOffsets:
     keys: np.ndarray = field(repr=False)
     """(n, d) float16 plain-side latents, projected by `basis` when there is one."""
     offsets: np.ndarray = field(repr=False)
-    """(n, D) float16 edited - plain."""
+    """(n, D) float16 edited - plain (saved as int8 with one scale a pair)."""
     k: int = 0
     """Neighbours averaged (0: the global mean of every offset)."""
     basis: np.ndarray | None = field(default=None, repr=False)
@@ -83,10 +83,10 @@ class PairOffsets:
         then those that also open with the same word."""
         k = self.k if k is None else k
         z = np.atleast_2d(np.asarray(z, np.float64))
-        off = self.offsets.astype(np.float64)
         if self.cells is None:
             if k <= 0 or k >= len(self.keys):
-                return np.repeat(off.mean(0, keepdims=True), len(z), axis=0)
+                mean = self.offsets.astype(np.float64).mean(0, keepdims=True)
+                return np.repeat(mean, len(z), axis=0)
             groups = [np.arange(len(self.keys))] * len(z)
         else:
             cell = self.classifier.predict(z)
@@ -94,16 +94,17 @@ class PairOffsets:
             groups = [g if len(g) >= max(k, 1) else np.arange(len(self.keys)) for g in groups]
         if words is not None and self.verbs and k > 0:
             groups = [self._same_words(g, w) for g, w in zip(groups, words)]
-        keys = _unit_rows(self.keys.astype(np.float64))
+        keys = self.keys
         q = self._query(z)
         out = np.empty_like(z)
         for i, g in enumerate(groups):
             if k <= 0 or len(g) <= 1:
-                out[i] = off[g].mean(0)
+                out[i] = self.offsets[g].astype(np.float64).mean(0)
                 continue
-            sims = keys[g] @ q[i]
+            sims = _unit_rows(keys[g].astype(np.float64)) @ q[i]
             kk = min(k, len(g))
-            out[i] = off[g[np.argpartition(-sims, kk - 1)[:kk]]].mean(0)
+            out[i] = self.offsets[g[np.argpartition(-sims, kk - 1)[:kk]]].astype(
+                np.float64).mean(0)
         return out
 
     def _same_words(self, group: np.ndarray, words: list[str]) -> np.ndarray:
@@ -127,8 +128,11 @@ class PairOffsets:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays saved in a direction file."""
+        off = self.offsets.astype(np.float32)
+        scale = np.maximum(np.abs(off).max(axis=1), 1e-12) / 127.0
         out = {"pair_keys": self.keys.astype(np.float16),
-               "pair_offsets": self.offsets.astype(np.float16), "pair_k": np.int64(self.k)}
+               "pair_offsets": np.round(off / scale[:, None]).astype(np.int8),
+               "pair_offset_scale": scale.astype(np.float32), "pair_k": np.int64(self.k)}
         if self.basis is not None:
             out["pair_basis"] = self.basis.astype(np.float32)
         if self.cells is not None:
@@ -137,7 +141,7 @@ class PairOffsets:
                        cell_w=self.classifier.w.astype(np.float32),
                        cell_b=self.classifier.b.astype(np.float32))
         if self.verbs:
-            out["pair_verbs"] = np.array("\n".join(self.verbs))
+            out["pair_verbs"] = np.frombuffer("\n".join(self.verbs).encode(), np.uint8)
         return out
 
     @classmethod
@@ -152,9 +156,16 @@ class PairOffsets:
             names = tuple(str(x) for x in np.asarray(f["pair_cell_names"]).reshape(-1))
             classifier = Classifier(np.asarray(f["cell_w"], np.float32),
                                     np.asarray(f["cell_b"], np.float32))
-        verbs = tuple(str(f["pair_verbs"]).split("\n")) if "pair_verbs" in f else ()
-        return cls(np.asarray(f["pair_keys"], np.float16), np.asarray(f["pair_offsets"],
-                                                                       np.float16),
+        verbs = ()
+        if "pair_verbs" in f:
+            verbs = tuple(np.asarray(f["pair_verbs"], np.uint8).tobytes().decode().split("\n"))
+        offsets = np.asarray(f["pair_offsets"])
+        if offsets.dtype == np.int8:
+            scale = np.asarray(f["pair_offset_scale"], np.float32)
+            if scale.shape != (len(offsets),):
+                raise ValueError("pair offsets and their scales differ in number")
+            offsets = offsets.astype(np.float32) * scale[:, None]
+        return cls(np.asarray(f["pair_keys"], np.float16), offsets.astype(np.float16),
                    int(f["pair_k"]), basis, cells, names or (), classifier, verbs)
 
     @classmethod
