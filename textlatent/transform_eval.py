@@ -7,6 +7,8 @@
   intended way, and how much of the source is kept (word overlap and BLEU).
 - `edits`: exact-match of each direction's edit on the hand-written dev set
   (`data/edit_dev.tsv`), by direction and statement shape (lexical verb, copula, auxiliary).
+- `edit-latency`: wall and CPU milliseconds of one edit with the critic, beside one strength
+  and the global mean offset, interleaved per sentence (dev set, every sixth statement).
 - `index`: how much of the exact top 5 a projected index keeps, and the shipped index's load
   and search times.
 
@@ -202,6 +204,36 @@ def measure_edits(model, found: dict, strength: float | None = None, k: int | No
     return out
 
 
+def measure_edit_latency(model, found: dict, count: int = 10) -> dict:
+    """Per direction and way (critic, one strength, global one strength): median and max wall
+    and CPU ms of `edits.edit` for one sentence, the ways interleaved per sentence."""
+    import statistics
+    import time
+    from dataclasses import replace
+
+    from .edits import edit
+
+    sentences = [r["statement"] for r in edit_dev()][::6][:count]
+    out = {}
+    for name, d in found.items():
+        ways = {"critic": (d, None), "one_strength": (d, d.default_strength),
+                "global_one_strength": (replace(d, pairs=None, strengths=()), None)}
+        edit(model, d, sentences[:1])  # warm up
+        wall: dict[str, list[float]] = {k: [] for k in ways}
+        cpu: dict[str, list[float]] = {k: [] for k in ways}
+        for text in sentences:
+            for way, (direction, strength) in ways.items():
+                t0, c0 = time.perf_counter(), time.process_time()
+                edit(model, direction, [text], strength)
+                wall[way].append(1000 * (time.perf_counter() - t0))
+                cpu[way].append(1000 * (time.process_time() - c0))
+        out[name] = {way: {"wall_median_ms": round(statistics.median(wall[way])),
+                           "wall_max_ms": round(max(wall[way])),
+                           "cpu_median_ms": round(statistics.median(cpu[way]))}
+                     for way in ways}
+    return out
+
+
 def measure_index(model, corpus: Path, bank: int = 30000, queries: int = 500,
                   dims: Sequence[int] = (128, 192, 256), candidates: int = 64,
                   seed: int = 0) -> dict:
@@ -244,7 +276,8 @@ def measure_index(model, corpus: Path, bank: int = 30000, queries: int = 500,
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m textlatent.transform_eval")
-    p.add_argument("mode", choices=["vary", "sample", "directions", "edits", "index"])
+    p.add_argument("mode", choices=["vary", "sample", "directions", "edits", "edit-latency",
+                                    "index"])
     p.add_argument("--model", default=None, help="model folder (default: builtin)")
     p.add_argument("--sentences", type=int, default=50, help="held-out sentences used")
     p.add_argument("--radii", default="0.3,0.4,0.5,0.6,0.7,0.8,0.9")
@@ -289,6 +322,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.corpus:
             p.error("index needs --corpus")
         out = measure_index(model, Path(args.corpus), seed=args.seed)
+    elif args.mode == "edit-latency":
+        from . import directions
+
+        folder = Path(args.model) if args.model else builtin_model_path()
+        found = {k: v for k, v in directions.available(folder, model.name).items()
+                 if k in (args.directions or ("negation", "question", "past"))}
+        out = measure_edit_latency(model, found)
     elif args.mode == "edits":
         from . import directions
 
