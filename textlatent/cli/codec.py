@@ -9,15 +9,16 @@ import sys
 from .common import (
     PROG,
     CliError,
+    add_params,
     clean,
     common_options,
     decode,
     decoding_options,
     emit_json,
     existing_file,
-    int_range,
     load,
     mark,
+    params_of,
     show,
     utf8,
 )
@@ -101,14 +102,16 @@ def cmd_blend(args: argparse.Namespace) -> int:
     """Decode the blend path between two sentences -> (t, text) steps."""
     import numpy as np
 
-    from ..latent import blend_path
+    from ..transforms import get
 
+    spec = get("blend")
+    params = params_of(args, "blend")
     model = load(args)
     a, b = clean([args.a, args.b])
     ends = model.encode([a, b])
-    path = blend_path(ends[0], ends[1], args.steps, args.method)
-    decoded = decode(model, path, args, path=True)
-    ts = np.linspace(0.0, 1.0, args.steps)
+    path = spec.latents({"a": ends[0], "b": ends[1]}, params)
+    decoded = decode(model, path, args, "ends")
+    ts = np.linspace(0.0, 1.0, params["steps"])
     if args.json:
         emit_json({"steps": [{"t": round(float(t), 6), "text": d.text,
                               "fidelity": round(d.fidelity, 6)}
@@ -141,8 +144,7 @@ def register(sub) -> None:
     p = sub.add_parser("blend", help="decode the path between two sentences")
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
-    p.add_argument("--steps", type=int_range(2, 101), default=9)
-    p.add_argument("--method", choices=["slerp", "lerp"], default="slerp")
+    add_params(p, "blend")
     common_options(p)
     decoding_options(p)
     p.set_defaults(handler=cmd_blend)

@@ -16,8 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 PROG = "textlatent"
-EVAL_FILES = {"sentences": ("sentences.txt", "eval_sentences.txt"),
-              "pairs": ("pairs.tsv", "eval_pairs.tsv")}
+EVAL_FILES = {"sentences": "eval_sentences.txt", "pairs": "eval_pairs.tsv"}
 MEASUREMENT_FILES = ("heldout_sentences.txt", "heldout_pairs.tsv", "parallel_pairs.tsv")
 
 
@@ -85,14 +84,8 @@ def read_lines(path: Path, what: str) -> list[str]:
 
 
 def eval_file(kind: str) -> Path:
-    """The shared eval file (../shared/eval from here or from the repo), else the shipped copy."""
-    shared_name, packaged_name = EVAL_FILES[kind]
-    repo = Path(__file__).resolve().parent.parent.parent
-    for base in (Path.cwd(), repo):
-        candidate = base.parent / "shared" / "eval" / shared_name
-        if candidate.is_file():
-            return candidate
-    return Path(str(resources.files("textlatent.data").joinpath(packaged_name)))
+    """The eval file shipped in the package (`textlatent/data`), whatever the directory."""
+    return Path(str(resources.files("textlatent.data").joinpath(EVAL_FILES[kind])))
 
 
 def measurement_files() -> list[Path]:
@@ -193,77 +186,144 @@ def common_options(p: argparse.ArgumentParser, model: bool = True) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
+# -- transform parameters ------------------------------------------------------------------------
+SHORT_FLAGS = {"n": "-n"}
+NOT_FLAGS = {"arithmetic": ("weights",), "edit": ("steps",)}
+"""Registry parameters a command takes another way (arithmetic's weights are in its
+expression) or does not offer (the command-line edit prints one row)."""
+
+
+def add_params(p: argparse.ArgumentParser, mode: str) -> None:
+    """Every parameter of registry transform `mode` as a flag (`--name`; `-n`): its range,
+    default, choices and help come from its `Param`."""
+    from .. import transforms
+
+    for param in transforms.get(mode).params:
+        if param.name not in NOT_FLAGS.get(mode, ()):
+            param.add_argument(p, *([SHORT_FLAGS[param.name]] if param.name in SHORT_FLAGS
+                                    else []))
+
+
+def params_of(args: argparse.Namespace, mode: str, **given) -> dict:
+    """The checked parameters of transform `mode` from its flags (and `given` ones)."""
+    from .. import transforms
+
+    spec = transforms.get(mode)
+    flags = {p.name: getattr(args, p.name) for p in spec.params if hasattr(args, p.name)}
+    return spec.check_params({**flags, **given})
+
+
 # -- decoding ------------------------------------------------------------------------------------
+OFF = {"beam": 1, "temperature": 0}
+"""The older spelling's values for "not this decode" (--beam 1, --temperature 0), still taken."""
+def decode_flag(g, default: str | None, help_text: str = "") -> None:
+    """--decode HOW: the decode request's choices (and the older spelling `default`)."""
+    from ..decode_spec import ALIASES, HOWS, PARAMS, canonical
+
+    older = ", ".join(f"`{old}` is an older spelling of {new}" for old, new in ALIASES.items())
+    PARAMS["how"].add_argument(
+        g, "--decode", type=canonical, default=default, metavar="HOW",
+        help=f"how to decode: {', '.join(HOWS)}, as in the app ({older}); {help_text}")
+
+
+def _setting_flag(g, name: str) -> None:
+    """A decode setting's flag: unset (None) unless given, so the request's default applies."""
+    import dataclasses
+
+    from ..decode_spec import PARAMS, DecodeSpec
+
+    param = PARAMS[name]
+    default = {f.name: f.default for f in dataclasses.fields(DecodeSpec)}[name]
+    help_text = param.help if default is None else f"{param.help} (default {default:g}"
+    parse = param.parse_text
+    if name in OFF:
+        help_text += f"; {OFF[name]}: off"
+
+        def parse(text: str, param=param, off=OFF[name]):
+            try:
+                if float(text) == off:
+                    return param.kind(off)
+            except ValueError:
+                pass
+            return param.parse_text(text)
+
+    if default is not None:
+        help_text += ")"
+    param.add_argument(g, type=parse, default=None, help=help_text)
+
+
 def decoding_options(p: argparse.ArgumentParser) -> None:
-    """--beam, --temperature, --top-p, --seed, --max-tokens and the budget options."""
+    """--decode and every decode setting, each checked by its `decode_spec.PARAMS` entry."""
+    from ..decode_spec import PARAMS, TUNING
+
     g = p.add_argument_group("decoding")
-    g.add_argument("--beam", type=int_range(1, 32), default=1, help="beam width (1 = greedy)")
-    g.add_argument("--temperature", type=float, default=0.0,
-                   help="sampling temperature (0 = deterministic)")
-    g.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass")
-    g.add_argument("--seed", type=int, default=None, help="seed for sampling")
-    g.add_argument("--max-tokens", type=int_range(1, 4096), default=None,
-                   help="longest output in tokens (default: the model's limit)")
+    decode_flag(g, None, "default auto; --beam N or --temperature T alone still ask for beam "
+                          "or sampled with top-p 1 and a fresh seed")
+    for name in PARAMS:
+        if name != "how" and name not in TUNING:
+            _setting_flag(g, name)
     budget_options(g)
 
 
 def budget_options(g) -> None:
-    """--decode, --rounds, --step, --candidates: how hard a decode works on texts that do not
-    verify (read by `budget`)."""
-    g.add_argument("--decode", choices=["default", "greedy"], default="default",
-                   help="default: greedy, then latent correction for texts whose re-encoding "
-                        "is not their latent (fidelity < 1); greedy: one greedy decode")
-    g.add_argument("--rounds", type=int_range(0, 16), default=None, metavar="N",
-                   help="latent-correction rounds for texts that do not verify")
-    g.add_argument("--step", type=positive_float, default=None, metavar="A",
-                   help="how far a round moves the query along the error, in (0, 4]")
-    g.add_argument("--candidates", type=int_range(0, 32), default=None, metavar="N",
-                   help="sampled candidates for texts that still do not verify")
+    """--rounds, --step, --candidates: how hard a decode works on texts that do not verify."""
+    from ..decode_spec import PARAMS, TUNING
+
+    for name in TUNING:
+        PARAMS[name].add_argument(g)
+
+
+def decode_spec(args: argparse.Namespace, default: str = "auto", **fixed):
+    """The decode request the options ask for (`decode_spec.DecodeSpec`); `fixed` settings
+    (a transform command's seed) fill in what the options leave unset."""
+    from ..decode_spec import PARAMS, USED_BY, DecodeSpec
+
+    given = {name: getattr(args, name) for name in PARAMS
+             if name != "how" and getattr(args, name, None) is not None}
+    how = getattr(args, "decode", None)
+    if how is None:
+        how = default
+        if given.get("temperature", 0) != 0:  # the older spelling: that one decode, scored
+            how = "sampled"
+            given.setdefault("top_p", 1.0)
+        elif given.get("beam", 1) != 1:
+            how = "beam"
+        elif given.get("top_p", 1) != 1:
+            how = "greedy"
+            del given["top_p"]
+    if given.get("beam") == 1 and how != "beam":  # 1 and 0 say "not this decode"
+        del given["beam"]
+    if given.get("temperature") == 0 and how != "sampled":
+        del given["temperature"]
+    only_some = {name for used in USED_BY.values() for name in used} - {"seed"}
+    for name in sorted(only_some):
+        if name in given and name not in USED_BY[how]:
+            users = " or ".join(h for h, used in USED_BY.items() if name in used)
+            raise CliError(f"--{name.replace('_', '-')} is for --decode {users}, not {how}")
+    return DecodeSpec(how=how, **{**fixed, **given})
+
+
+def decode(model, latents, args: argparse.Namespace, sentence_rows: str = "all") -> list:
+    """Decode as the options ask, each text with its fidelity (`fidelity.Decoded`)."""
+    from ..decode_spec import decode as run
+
+    return run(model, latents, decode_spec(args), sentence_rows)
 
 
 def decoding_choice(p: argparse.ArgumentParser) -> None:
-    """--decode for the transform commands: verified (default) or greedy."""
-    p.add_argument("--decode", choices=["verified", "greedy"], default="verified",
-                   help="verified: greedy, then correct rows whose text does not map back to "
-                        "their latent (default); greedy: fastest")
+    """--decode for the transform commands (default verified)."""
+    from ..decode_spec import DecodeSpec
+
+    d = DecodeSpec()
+    g = p.add_argument_group("decoding")
+    decode_flag(g, "verified", f"beam and sampled use beam {d.beam}, "
+                               f"T={d.temperature:g}, top-p {d.top_p:g} and the command's seed")
 
 
-def budget(args: argparse.Namespace):
-    """The decode budget asked for by --decode, --rounds, --step and --candidates."""
-    import dataclasses
+def decode_choice(model, z, args: argparse.Namespace, seed: int | None = None):
+    """Decode a transform's new points as --decode asks (no row is a sentence's encoding)."""
+    from ..decode_spec import DecodeSpec
+    from ..decode_spec import decode as run
 
-    from ..fidelity import DEFAULT, GREEDY
-
-    chosen = GREEDY if args.decode == "greedy" else DEFAULT
-    if args.rounds is not None:
-        chosen = dataclasses.replace(chosen, rounds=args.rounds)
-    if args.step is not None:
-        chosen = dataclasses.replace(chosen, step=args.step)
-    if args.candidates is not None:
-        chosen = dataclasses.replace(chosen, samples=args.candidates)
-    if getattr(args, "seed", None) is not None:
-        chosen = dataclasses.replace(chosen, seed=args.seed)
-    return chosen
-
-
-def decode(model, latents, args: argparse.Namespace, path: bool = False) -> list:
-    """Decode as the options ask, each text with its fidelity (`fidelity.Decoded`).
-
-    --beam, --temperature or --top-p ask for that one decode, scored; otherwise the --decode
-    budget (for a blend `path`, its ends get the budget and the points between `PATH_MIDDLE`).
-    """
-    from ..fidelity import PATH_MIDDLE, decode_path, decode_scored, decode_verified
-
-    if args.beam != 1 or args.temperature != 0 or args.top_p != 1:
-        return decode_scored(model, latents, beam=args.beam, temperature=args.temperature,
-                             top_p=args.top_p, seed=args.seed, max_tokens=args.max_tokens)
-    if path:
-        return decode_path(model, latents, budget(args), PATH_MIDDLE, args.max_tokens)
-    return decode_verified(model, latents, budget(args), args.max_tokens)
-
-
-def decode_choice(model, z, args: argparse.Namespace):
-    """Decode for a transform command: the default budget, or greedy with `--decode greedy`."""
-    from ..fidelity import DEFAULT, GREEDY, decode_verified
-
-    return decode_verified(model, z, GREEDY if args.decode == "greedy" else DEFAULT)
+    spec = DecodeSpec(how=args.decode, seed=seed if args.decode == "sampled" else None)
+    return run(model, z, spec, "none")

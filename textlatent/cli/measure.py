@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 from .common import (
-    budget,
+    CliError,
     budget_options,
     common_options,
+    decode_flag,
+    decode_spec,
     emit_json,
     eval_file,
     existing_file,
@@ -22,17 +24,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Reconstruction and blend metrics on the eval files."""
     import dataclasses
 
+    from ..decode_spec import BUDGETED
     from ..evaluate import evaluate
     from ..fidelity import PATH_MIDDLE, VERIFIED_AT
 
+    spec = decode_spec(args)
+    if spec.how not in BUDGETED:
+        raise CliError(f"eval decodes with {', '.join(BUDGETED)}, not {spec.how}")
     sentences = existing_file(args.sentences or eval_file("sentences"), "sentences file", True)
     pairs = existing_file(args.pairs or eval_file("pairs"), "pairs file", True)
     model = load(args)
-    chosen = budget(args)
-    middle = chosen if args.blend_middle == "decode" else PATH_MIDDLE
     result = evaluate(model, sentences, pairs, examples=args.examples, steps=args.steps,
-                      budget=chosen, middle=middle)
-    result["decode"] = dataclasses.asdict(chosen)
+                      spec=spec, blend_middle=args.blend_middle)
+    result["decode"] = dataclasses.asdict(spec.budget())
+    middle = spec.budget() if args.blend_middle == "decode" else PATH_MIDDLE
     result["blend"]["middle"] = dataclasses.asdict(middle)
     if args.json:
         emit_json(result)
@@ -80,6 +85,7 @@ def register(sub) -> None:
     p.add_argument("--examples", type=int_range(0, 10_000), default=0,
                    help="also show this many input/output pairs")
     g = p.add_argument_group("decoding")
+    decode_flag(g, None, "default auto (eval: auto, greedy or verified)")
     budget_options(g)
     g.add_argument("--blend-middle", choices=["greedy", "decode"], default="greedy",
                    help="points between the ends of a blend: greedy (the default) or the "

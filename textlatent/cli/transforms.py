@@ -1,7 +1,7 @@
 """vary, sample, arithmetic, edit and augment: new sentences from moved latents.
 
-Every decoded text comes with its fidelity, cos(z, encode(text)), from
-`fidelity.decode_verified` (the default budget; `--decode greedy` for speed).
+Every decoded text comes with its fidelity, cos(z, encode(text)); `--decode` takes the decode
+request's choices (`decode_spec`), verified by default, greedy for speed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .common import (
     CliError,
+    add_params,
     clean,
     common_options,
     decode_choice,
@@ -20,10 +21,8 @@ from .common import (
     int_range,
     load,
     model_dir,
-    radius,
-    seed,
+    params_of,
     show,
-    strength,
 )
 
 TERM = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*\*(.*)$", re.S)
@@ -83,11 +82,11 @@ def cmd_vary(args: argparse.Namespace) -> int:
 
     (text,) = clean([args.text])
     spec = transforms.get("vary")
-    params = spec.check_params({"n": args.n, "radius": args.radius, "seed": args.seed})
+    params = params_of(args, "vary")
     model = load(args)
     z0 = model.encode([text])[0]
     z = spec.latents({"source": z0}, params)
-    decoded = decode_choice(model, z, args)
+    decoded = decode_choice(model, z, args, args.seed)
     rows, seen = [], set()
     for d in decoded:
         if d.text in seen:
@@ -114,14 +113,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from .. import transforms
 
     spec = transforms.get("sample")
-    params = spec.check_params({"n": args.n, "seed": args.seed, "method": args.method,
-                                "radius": args.radius, "temperature": args.temperature})
+    params = params_of(args, "sample")
     model = load(args)
     prior = prior_mod.load(model_dir(args))
     if prior.dim != model.dim:
         raise CliError(f"the latent prior has {prior.dim} dimensions, the model {model.dim}")
     z = spec.latents({"prior": prior}, params)
-    samples = [d.to_dict() for d in decode_choice(model, z, args)]
+    samples = [d.to_dict() for d in decode_choice(model, z, args, args.seed)]
     if args.json:
         emit_json({"samples": samples})
     else:
@@ -136,7 +134,7 @@ def cmd_arithmetic(args: argparse.Namespace) -> int:
 
     terms = parse_expression(clean(args.terms))
     spec = transforms.get("arithmetic")
-    params = spec.check_params({"weights": [w for w, _ in terms]})
+    params = params_of(args, "arithmetic", weights=[w for w, _ in terms])
     model = load(args)
     z = spec.latents({"terms": model.encode([t for _, t in terms])}, params)
     (d,) = decode_choice(model, z, args)
@@ -152,13 +150,13 @@ def cmd_arithmetic(args: argparse.Namespace) -> int:
 def cmd_edit(args: argparse.Namespace) -> int:
     """Move a sentence along a named direction and decode it (the critic picks the strength
     unless --strength forces one)."""
-    from .. import directions, transforms
+    from .. import directions
     from ..edits import edit
 
     (text,) = clean([args.text])
     model = load(args)
     direction = directions.find(args.direction, model_dir(args), model.name)
-    params = transforms.get("edit").check_params({"strength": args.strength})
+    params = params_of(args, "edit")
     (r,) = edit(model, direction, [text], params["strength"],
                 decode=lambda z: decode_choice(model, z, args))
     if args.json:
@@ -172,9 +170,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def cmd_augment(args: argparse.Namespace) -> int:
     """K variations of every line of a file, streamed to JSON lines; resumable."""
     from ..augment import augment
+    from ..decode_spec import DecodeSpec
 
+    spec = DecodeSpec(how=args.decode, seed=args.seed if args.decode == "sampled" else None)
     stats = augment(Path(args.input), Path(args.output), args.n, radius=args.radius,
-                    seed=args.seed, greedy=args.decode == "greedy", batch=args.batch,
+                    seed=args.seed, spec=spec, batch=args.batch,
                     load=lambda: load(args), progress=not args.no_progress)
     if args.json:
         emit_json(stats)
@@ -187,29 +187,15 @@ def cmd_augment(args: argparse.Namespace) -> int:
 # -- the parsers ---------------------------------------------------------------------------------
 def register(sub) -> None:
     """Add vary, sample, arithmetic, edit and augment to the subparsers `sub`."""
-    from ..prior import NEAR_RADIUS
-    from ..transforms import VARY_RADIUS
-
     p = sub.add_parser("vary", help="variations at an angle around a sentence")
     p.add_argument("text", metavar="TEXT")
-    p.add_argument("-n", type=int_range(1, 256), default=8, help="variations (default 8)")
-    p.add_argument("--radius", type=radius, default=VARY_RADIUS,
-                   help=f"angle from the sentence in radians (default {VARY_RADIUS})")
-    p.add_argument("--seed", type=seed, default=0)
+    add_params(p, "vary")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_vary)
 
     p = sub.add_parser("sample", help="new sentences from the model's latent prior")
-    p.add_argument("-n", type=int_range(1, 256), default=8, help="samples (default 8)")
-    p.add_argument("--seed", type=seed, default=0)
-    p.add_argument("--method", choices=["near", "gaussian"], default="near",
-                   help="near: a real corpus latent plus a random step (default); gaussian: "
-                        "the fitted full-covariance Gaussian")
-    p.add_argument("--radius", type=radius, default=None,
-                   help=f"near: the step in radians (default: the prior's, {NEAR_RADIUS})")
-    p.add_argument("--temperature", type=float, default=1.0,
-                   help="gaussian: scale of the deviations (0-2, default 1)")
+    add_params(p, "sample")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_sample)
@@ -220,6 +206,7 @@ def register(sub) -> None:
                        'before a term as 0.5*"text". Put -- before the expression if its '
                        'first text starts with "-".')
     p.add_argument("terms", nargs="+", metavar="TERM")
+    add_params(p, "arithmetic")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_arithmetic)
@@ -227,19 +214,20 @@ def register(sub) -> None:
     p = sub.add_parser("edit", help="move a sentence along a named direction")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--direction", required=True, metavar="NAME")
-    p.add_argument("--strength", type=strength, default=None,
-                   help="multiple of the direction (default: the critic picks among the "
-                        "direction's strengths, or its default one)")
+    add_params(p, "edit")
     decoding_choice(p)
     common_options(p)
     p.set_defaults(handler=cmd_edit)
 
     p = sub.add_parser("augment", help="K variations of every line of a file, as JSON lines")
     p.add_argument("input", metavar="INPUT.txt")
-    p.add_argument("-n", type=int_range(1, 256), required=True, help="variations per line")
+    from ..transforms import get
+
+    get("vary").param("n").add_argument(p, "-n", required=True, default=None,
+                                        help="variations per line")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
-    p.add_argument("--radius", type=radius, default=VARY_RADIUS)
-    p.add_argument("--seed", type=seed, default=0)
+    for name in ("radius", "seed"):
+        get("vary").param(name).add_argument(p)
     p.add_argument("--batch", type=int_range(1, 4096), default=64, help="lines per batch")
     p.add_argument("--no-progress", action="store_true")
     decoding_choice(p)
