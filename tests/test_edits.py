@@ -192,3 +192,22 @@ def test_pairs_with_the_sentences_verb_and_first_word_come_first():
     assert np.argmax(bank.offset(z, words=[["the", "dog", "walks"]])[0]) == 1
     assert np.argmax(bank.offset(z, words=[["a", "dog", "eats"]])[0]) in (2, 3)
     assert np.argmax(bank.offset(z, words=[["we", "run"]])[0]) == 0  # none shared: by cosine
+
+
+def test_measure_edits_reports_every_shape(tiny_model):
+    from textlatent.transform_eval import measure_edits
+
+    dev = edit_dev()
+    z = tiny_model.encode([r["statement"] for r in dev[:8]])
+    neg = tiny_model.encode([r["negation"][0] for r in dev[:8]])
+    d = directions.build_from_pairs("negation", z, neg, k=2, strengths=(1.0, 1.5))
+    out = measure_edits(tiny_model, {"negation": d}, decode="greedy")["negation"]
+    assert out["n"] == len(dev) and 0 <= out["exact"] <= 1
+    assert {"lexical", "lexical-present", "lexical-past", "copula", "aux"} <= set(out["by_shape"])
+    assert 1.0 <= out["mean_strength"] <= 1.5
+    assert len(out["misses"]) == round(out["n"] * (1 - out["exact"]))
+    forced = measure_edits(tiny_model, {"negation": d}, strength=0.0, decode="greedy",
+                           local=False)["negation"]
+    assert forced["mean_strength"] == 0.0
+    # at strength 0 each output is the source's own decode: never its negation
+    assert forced["exact"] == 0.0
