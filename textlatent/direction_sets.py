@@ -1,4 +1,8 @@
-"""Sentence sets for the shipped attribute directions, by pattern matching a corpus.
+"""Sentence sets of one shape for attribute directions, by pattern matching a corpus.
+
+The shipped directions are built from `textlatent.edit_pairs` (every shape, lexical verbs
+included); this module's auxiliary-statement pattern still picks the held-out sentences
+`python -m textlatent.transform_eval directions` measures on.
 
 `python -m textlatent.direction_sets --corpus data/corpus.txt --out DIR` finds simple
 statements — "<subject> <auxiliary> <rest>." such as "The dog is in the garden." — and writes,

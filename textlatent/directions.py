@@ -1,7 +1,10 @@
 """Attribute directions: the mean latent difference between two sentence sets, as named files.
 
 A direction is saved as `NAME.npz` (no pickles): `vector` (D,) float32, `description`,
-`default_strength`, `model` and `n_pos` / `n_neg`. Shipped directions live in the model
+`default_strength`, `model` and `n_pos` / `n_neg`. One built from pairs also keeps the pairs
+(`pair_offsets.PairOffsets`: an edit then uses the mean offset of the pairs nearest its
+sentence), a linear probe of the attribute and the strengths the critic tries
+(`textlatent.edits`). Shipped directions live in the model
 folder's `directions/`; user-built ones in the user data folder
 (`$TEXTLATENT_DATA_DIR`, else platformdirs' user data folder for textlatent), under
 `directions/<model name>/`. A user direction with a shipped one's name hides it.
@@ -12,17 +15,30 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from .atomic import write_npz_atomic
 from .latent import normalize
+from .pair_offsets import PairOffsets, Probe
 
 DATA_ENV = "TEXTLATENT_DATA_DIR"
 DIRECTIONS = "directions"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+LOCAL_K = 4
+"""Pairs averaged for a local offset when a direction is built from pairs (measured on the
+edit dev set: `python -m textlatent.transform_eval edits --k K`; see MODEL_CARD.md)."""
+KEY_DIMS = 64
+"""Principal directions the pairs' search keys are projected on (keeps direction files small)."""
+CRITIC_FACTORS = (1.0, 1.25, 1.5)
+"""The strengths the critic tries, as multiples of the default strength."""
+
+
+def critic_strengths(default_strength: float) -> tuple[float, ...]:
+    """The strengths the critic tries for a direction with this default strength."""
+    return tuple(round(f * default_strength, 4) for f in CRITIC_FACTORS)
 
 
 class SkippedFileWarning(UserWarning):
@@ -42,15 +58,33 @@ class Direction:
     n_neg: int = 0
     source: str = ""
     """"model" (shipped beside the model) or "user"; empty when not loaded from a file."""
+    pairs: PairOffsets | None = field(default=None, repr=False)
+    """The pairs it was built from (local offsets), if it was built from pairs."""
+    probe: Probe | None = field(default=None, repr=False)
+    """p(attribute | latent), fitted on the pairs."""
+    strengths: tuple[float, ...] = ()
+    """The strengths the critic tries (empty: the default strength only)."""
 
-    def apply(self, z: np.ndarray, strength: float | None = None) -> np.ndarray:
-        """normalize(z + strength * vector) for one latent (D,) or rows (n, D)."""
-        k = self.default_strength if strength is None else float(strength)
-        z = np.asarray(z, np.float64)
+    def offset(self, z: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        """The offset an edit of each row of z (n, D) adds at strength 1: the mean offset of
+        the nearest pairs of its cell (local) when the direction keeps pairs, else `vector`
+        (the global mean). `texts`, the rows' sentences, lets it prefer pairs with their verb."""
+        z = np.atleast_2d(np.asarray(z, np.float64))
         if z.shape[-1] != self.vector.shape[0]:
             raise ValueError(f"direction {self.name!r} has {self.vector.shape[0]} dimensions, "
                              f"the latent {z.shape[-1]}")
-        return normalize(normalize(z) + k * self.vector.astype(np.float64))
+        if self.pairs is not None and (self.pairs.k > 0 or self.pairs.cells is not None):
+            words = None if texts is None else [re.findall(r"[a-z']+", t.lower())
+                                                for t in texts]
+            return self.pairs.offset(normalize(z), words=words)
+        return np.repeat(self.vector.astype(np.float64)[None, :], len(z), axis=0)
+
+    def apply(self, z: np.ndarray, strength: float | None = None) -> np.ndarray:
+        """normalize(z + strength * offset(z)) for one latent (D,) or rows (n, D)."""
+        k = self.default_strength if strength is None else float(strength)
+        z = np.asarray(z, np.float64)
+        out = normalize(normalize(np.atleast_2d(z)) + k * self.offset(z))
+        return out[0] if z.ndim == 1 else out
 
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description,
@@ -81,6 +115,24 @@ def build(name: str, pos: np.ndarray, neg: np.ndarray, description: str = "",
                      model, len(pos), len(neg))
 
 
+def build_from_pairs(name: str, plain: np.ndarray, edited: np.ndarray, description: str = "",
+                     default_strength: float = 1.0, model: str = "", k: int = 0,
+                     key_dims: int | None = None, strengths: tuple[float, ...] = (),
+                     cells: list[str] | None = None,
+                     verbs: list[str] | None = None) -> Direction:
+    """A direction from paired latents (row i of `edited` is row i of `plain` with the
+    attribute): the mean offset, the pairs for local offsets (`k` neighbours, looked for in
+    the sentence's own cell when `cells` names each pair's, with its verb and first word when
+    `verbs` gives each pair's "first-word verb") and a probe."""
+    plain, edited = np.atleast_2d(plain), np.atleast_2d(edited)
+    if plain.shape != edited.shape:
+        raise ValueError(f"{len(plain)} plain latents for {len(edited)} edited ones")
+    d = build(name, edited, plain, description, default_strength, model)
+    pairs = PairOffsets.build(plain, edited, min(k, len(plain)), key_dims, cells, verbs)
+    return replace(d, pairs=pairs, probe=Probe.fit(plain, edited),
+                   strengths=tuple(float(s) for s in strengths))
+
+
 def save(direction: Direction, folder: str | Path, force: bool = True) -> Path:
     """Write `folder/NAME.npz` atomically; returns its path. Without `force`, an existing
     file is a FileExistsError and is left as it is."""
@@ -94,8 +146,20 @@ def save(direction: Direction, folder: str | Path, force: bool = True) -> Path:
                                   description=np.array(direction.description),
                                   default_strength=np.float64(direction.default_strength),
                                   model=np.array(direction.model), n_pos=np.int64(direction.n_pos),
-                                  n_neg=np.int64(direction.n_neg)), compress=False)
+                                  n_neg=np.int64(direction.n_neg), **_extras(direction)),
+                      compress=False)
     return target
+
+
+def _extras(direction: Direction) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    if direction.pairs is not None:
+        out.update(direction.pairs.arrays())
+    if direction.probe is not None:
+        out.update(direction.probe.arrays())
+    if direction.strengths:
+        out["strengths"] = np.asarray(direction.strengths, np.float64)
+    return out
 
 
 def load(path: str | Path, source: str = "") -> Direction:
@@ -108,11 +172,17 @@ def load(path: str | Path, source: str = "") -> Direction:
     try:
         vector = np.asarray(f["vector"], np.float32)
         d = Direction(path.stem, vector, str(f["description"]), float(f["default_strength"]),
-                      str(f["model"]), int(f["n_pos"]), int(f["n_neg"]), source)
-    except (ValueError, TypeError) as exc:
+                      str(f["model"]), int(f["n_pos"]), int(f["n_neg"]), source,
+                      PairOffsets.from_arrays(f), Probe.from_arrays(f),
+                      tuple(float(x) for x in f["strengths"]) if "strengths" in f else ())
+    except (KeyError, ValueError, TypeError) as exc:
         raise ValueError(f"{path} is not a direction file: {exc}") from None
     if vector.ndim != 1 or not np.isfinite(vector).all():
         raise ValueError(f"{path} is not a direction file: bad vector")
+    if (d.pairs is not None and d.pairs.offsets.shape[1] != len(vector)
+            or d.probe is not None and d.probe.w.shape != vector.shape):
+        raise ValueError(f"{path} is not a direction file: its pairs or probe do not match "
+                         f"its vector")
     return d
 
 

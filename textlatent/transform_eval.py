@@ -5,6 +5,10 @@
 - `sample`: valid words, distinct samples and the share that copy a training sentence.
 - `directions`: for each direction and strength, how often it moves held-out sentences the
   intended way, and how much of the source is kept (word overlap and BLEU).
+- `edits`: exact-match of each direction's edit on the hand-written dev set
+  (`data/edit_dev.tsv`), by direction and statement shape (lexical verb, copula, auxiliary).
+- `edit-latency`: wall and CPU milliseconds of one edit with the critic, beside one strength
+  and the global mean offset, interleaved per sentence (dev set, every sixth statement).
 - `index`: how much of the exact top 5 a projected index keeps, and the shipped index's load
   and search times.
 
@@ -136,6 +140,102 @@ def measure_directions(model, found: dict, strengths: Sequence[float],
     return out
 
 
+CONTRACTIONS = {"can't": "cannot", "can not": "cannot", "won't": "will not",
+                "shan't": "shall not", "n't": " not"}
+
+
+def edit_dev() -> list[dict]:
+    """The edit dev set: shape, tense, statement and the acceptable answers per direction."""
+    path = Path(str(resources.files("textlatent.data").joinpath("edit_dev.tsv")))
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        shape, tense, statement, neg, q, past = line.split("\t")
+        rows.append({"shape": shape, "tense": tense, "statement": statement,
+                     "negation": _answers(neg), "question": _answers(q), "past": _answers(past)})
+    return rows
+
+
+def _answers(cell: str) -> list[str]:
+    return [] if cell.strip() == "-" else [a.strip() for a in cell.split(" | ")]
+
+
+def same_edit(text: str, answers: Sequence[str]) -> bool:
+    """Whether text is one of the answers, spaces collapsed and contractions written out."""
+    def norm(t: str) -> str:
+        t = " ".join(t.split())
+        for short, full in CONTRACTIONS.items():
+            t = t.replace(short, full)
+        return " ".join(t.split())
+    return norm(text) in {norm(a) for a in answers}
+
+
+def measure_edits(model, found: dict, strength: float | None = None, k: int | None = None,
+                  critic: bool = True, decode: str = "verified", local: bool = True) -> dict:
+    """Per direction: exact-match on the dev set overall and by shape (lexical present /
+    past, copula, aux), the mean chosen strength, and the failures. `k` overrides the
+    directions' neighbour count; `local=False` uses the global mean offset; `critic=False`
+    decodes the default strength only."""
+    from dataclasses import replace
+
+    from .edits import edit
+
+    dev = edit_dev()
+    out = {}
+    for name, direction in found.items():
+        if k is not None and direction.pairs is not None:
+            direction = replace(direction, pairs=replace(direction.pairs, k=k))
+        if not local:
+            direction = replace(direction, pairs=None)
+        if not critic:
+            direction = replace(direction, strengths=())
+        rows = [r for r in dev if r.get(name)]
+        results = edit(model, direction, [r["statement"] for r in rows], strength,
+                       decode=lambda z: decoded(model, z, decode))
+        hits = [same_edit(e.text, r[name]) for e, r in zip(results, rows)]
+        by: dict[str, list[bool]] = {}
+        for r, h in zip(rows, hits):
+            for key in (r["shape"], f"{r['shape']}-{r['tense']}"):
+                by.setdefault(key, []).append(h)
+        out[name] = {"n": len(rows), "exact": float(np.mean(hits)),
+                     "by_shape": {s: {"n": len(v), "exact": float(np.mean(v))}
+                                  for s, v in sorted(by.items())},
+                     "mean_strength": float(np.mean([e.strength for e in results])),
+                     "misses": [[e.source, e.text] for e, h in zip(results, hits) if not h]}
+    return out
+
+
+def measure_edit_latency(model, found: dict, count: int = 10) -> dict:
+    """Per direction and way (critic, one strength, global one strength): median and max wall
+    and CPU ms of `edits.edit` for one sentence, the ways interleaved per sentence."""
+    import statistics
+    import time
+    from dataclasses import replace
+
+    from .edits import edit
+
+    sentences = [r["statement"] for r in edit_dev()][::6][:count]
+    out = {}
+    for name, d in found.items():
+        ways = {"critic": (d, None), "one_strength": (d, d.default_strength),
+                "global_one_strength": (replace(d, pairs=None, strengths=()), None)}
+        edit(model, d, sentences[:1])  # warm up
+        wall: dict[str, list[float]] = {k: [] for k in ways}
+        cpu: dict[str, list[float]] = {k: [] for k in ways}
+        for text in sentences:
+            for way, (direction, strength) in ways.items():
+                t0, c0 = time.perf_counter(), time.process_time()
+                edit(model, direction, [text], strength)
+                wall[way].append(1000 * (time.perf_counter() - t0))
+                cpu[way].append(1000 * (time.process_time() - c0))
+        out[name] = {way: {"wall_median_ms": round(statistics.median(wall[way])),
+                           "wall_max_ms": round(max(wall[way])),
+                           "cpu_median_ms": round(statistics.median(cpu[way]))}
+                     for way in ways}
+    return out
+
+
 def measure_index(model, corpus: Path, bank: int = 30000, queries: int = 500,
                   dims: Sequence[int] = (128, 192, 256), candidates: int = 64,
                   seed: int = 0) -> dict:
@@ -178,7 +278,8 @@ def measure_index(model, corpus: Path, bank: int = 30000, queries: int = 500,
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m textlatent.transform_eval")
-    p.add_argument("mode", choices=["vary", "sample", "directions", "index"])
+    p.add_argument("mode", choices=["vary", "sample", "directions", "edits", "edit-latency",
+                                    "index"])
     p.add_argument("--model", default=None, help="model folder (default: builtin)")
     p.add_argument("--sentences", type=int, default=50, help="held-out sentences used")
     p.add_argument("--radii", default="0.3,0.4,0.5,0.6,0.7,0.8,0.9")
@@ -189,6 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", default=None, help="training corpus, for copies (sample)")
     p.add_argument("--directions", nargs="*", default=None, help="names (directions)")
     p.add_argument("--strengths", default=None, help="comma-separated (directions)")
+    p.add_argument("--strength", type=float, default=None, help="one forced strength (edits)")
+    p.add_argument("--k", type=int, default=None,
+                   help="neighbour pairs averaged, 0 = global mean (edits; default: the file's)")
+    p.add_argument("--no-critic", action="store_true", help="default strength only (edits)")
+    p.add_argument("--global", dest="local", action="store_false",
+                   help="the global mean offset, not the nearest pairs' (edits)")
+    p.add_argument("--from", dest="folder", default=None,
+                   help="a folder of direction files instead of the model's (edits)")
     p.add_argument("--count", type=int, default=256, help="samples per setting (sample)")
     p.add_argument("--temperatures", default="1.0,0.7,0.5", help="gaussian (sample)")
     args = p.parse_args(argv)
@@ -216,6 +325,25 @@ def main(argv: list[str] | None = None) -> int:
         if not args.corpus:
             p.error("index needs --corpus")
         out = measure_index(model, Path(args.corpus), seed=args.seed)
+    elif args.mode == "edit-latency":
+        from . import directions
+
+        folder = Path(args.model) if args.model else builtin_model_path()
+        found = {k: v for k, v in directions.available(folder, model.name).items()
+                 if k in (args.directions or ("negation", "question", "past"))}
+        out = measure_edit_latency(model, found)
+    elif args.mode == "edits":
+        from . import directions
+
+        folder = Path(args.model) if args.model else builtin_model_path()
+        if args.folder:
+            found = {f.stem: directions.load(f) for f in sorted(Path(args.folder).glob("*.npz"))}
+        else:
+            found = directions.available(folder, model.name)
+        found = {k: v for k, v in found.items()
+                 if k in (args.directions or ("negation", "question", "past"))}
+        out = measure_edits(model, found, args.strength, args.k, not args.no_critic,
+                            args.decode, args.local)
     else:
         from . import directions
 

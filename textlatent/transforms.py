@@ -357,7 +357,8 @@ REGISTRY: dict[str, Transform] = {t.name: t for t in (
         "edit", "Edit", "move a sentence along a named attribute direction",
         (Role("source", "Source"), Role("direction", "Direction", kind="direction")),
         (Param("strength", "Strength", float, None, -10.0, 10.0, optional=True,
-               help="multiple of the direction (default: the direction's measured one)"),
+               help="multiple of the direction (default: the edit's critic picks among the "
+                    "direction's strengths, or its default one)"),
          Param("steps", "Steps", int, 1, 1, 32,
                help="rows at strength/steps, 2*strength/steps, ... strength")),
         _edit),

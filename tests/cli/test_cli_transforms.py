@@ -211,14 +211,52 @@ def test_direction_build_list_edit(capsys, mdir, user_data, tmp_path, tiny_model
                                       "n_neg": 2}]}
     data = run_json(capsys, "edit", "a cat", "--direction", "ask", "--strength", "2",
                     "--model", mdir, *GREEDY)
-    assert set(data) == {"source", "direction", "strength", "text", "fidelity"}
+    assert set(data) == {"source", "direction", "strength", "text", "fidelity", "attribute",
+                         "content", "chosen_by", "candidates"}
     assert data["direction"] == "ask" and data["strength"] == 2.0
+    assert data["chosen_by"] == "strength" and len(data["candidates"]) == 1
     z = tiny_model.encode(["a cat", *pos.read_text().split("\n")[:2],
                            *neg.read_text().split("\n")[:2]])
     want = z[0] + 2 * (z[1:3].mean(0) - z[3:5].mean(0))
     assert data["text"] == tiny_model.decode(want[None, :])[0]
     default = run_json(capsys, "edit", "a cat", "--direction", "ask", "--model", mdir, *GREEDY)
     assert default["strength"] == 1.0
+
+
+def test_direction_build_from_pairs_and_critic(capsys, mdir, user_data, tmp_path, tiny_model):
+    from textlatent import directions
+
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("# plain, edited\nthe cat is here.\tis the cat here?\tcopula\n"
+                     "the dog is there.\tis the dog there?\n"
+                     "we eat pizza.\tdo we eat pizza?\tlexical\n")
+    built = run_json(capsys, "direction", "build", "--pairs", str(pairs), "--out", "ask",
+                     "--strength", "1.5", "--model", mdir)
+    assert built["n_pos"] == 3 and built["pairs"] == 3
+    d = directions.load(built["path"])
+    assert d.pairs is not None and d.probe is not None
+    assert d.strengths == directions.critic_strengths(1.5)
+    data = run_json(capsys, "edit", "a cat", "--direction", "ask", "--model", mdir, *GREEDY)
+    assert data["chosen_by"] == "critic" and data["strength"] in d.strengths
+    assert [c["strength"] for c in data["candidates"]] == list(d.strengths)
+    chosen = [c for c in data["candidates"] if c["strength"] == data["strength"]][0]
+    assert chosen["text"] == data["text"]
+    assert (data["attribute"], data["content"]) == (chosen["attribute"], chosen["content"])
+    # every candidate is the decode of the source moved by the nearest pairs' offset
+    z = tiny_model.encode(["a cat"])
+    for c in data["candidates"]:
+        assert c["text"] == tiny_model.decode(d.apply(z, c["strength"]))[0]
+    forced = run_json(capsys, "edit", "a cat", "--direction", "ask", "--strength", "0.5",
+                      "--model", mdir, *GREEDY)
+    assert forced["chosen_by"] == "strength" and len(forced["candidates"]) == 1
+    code, _, err = run_cli(capsys, "direction", "build", "--pairs", str(pairs), "--pos",
+                           str(pairs), "--out", "x", "--model", mdir)
+    assert_clean_error(code, err, "--pairs")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("only one column\n")
+    code, _, err = run_cli(capsys, "direction", "build", "--pairs", str(bad), "--out", "x",
+                           "--model", mdir)
+    assert_clean_error(code, err, "plain<TAB>edited")
 
 
 def test_direction_errors(capsys, mdir, user_data, tmp_path):

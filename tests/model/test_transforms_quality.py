@@ -58,12 +58,30 @@ def test_shipped_directions_and_question_edit(builtin_model, capsys):
                              "question", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["strength"] == found["question"].default_strength
+    assert data["chosen_by"] == "critic" and data["strength"] in found["question"].strengths
     assert moved("question", data["source"], data["text"]), data["text"]
     src = builtin_model.encode(["The house was very old.", "The men are at work."])
     texts = builtin_model.decode(found["negation"].apply(src))
     assert all(moved("negation", s, t) for s, t in
                zip(["The house was very old.", "The men are at work."], texts)), texts
+
+
+def test_shipped_edits_on_lexical_verbs(builtin_model):
+    """Do-support and past inflection from the shipped directions (dev set sentences)."""
+    from textlatent.edits import edit
+
+    found = directions.available(builtin_model_path(), builtin_model.name)
+    for name, source, want in [
+        ("negation", "We eat pizza every Friday.", "We do not eat pizza every Friday."),
+        ("negation", "He bought a new car in the spring.",
+         "He did not buy a new car in the spring."),
+        ("question", "I know the answer.", "Do I know the answer?"),
+        ("past", "Her brother works in a big office near the park.",
+         "Her brother worked in a big office near the park."),
+    ]:
+        (r,) = edit(builtin_model, found[name], [source])
+        assert r.text == want, (name, r.text)
+        assert r.attribute >= 0.5 and 0 < r.content <= 1
 
 
 def test_shipped_index_finds_its_own_sentences(builtin_model):

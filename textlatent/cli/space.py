@@ -22,23 +22,44 @@ from .common import (
 
 
 def cmd_direction_build(args: argparse.Namespace) -> int:
-    """Mean latent difference between two sentence files, saved as a named direction."""
+    """A named direction from two sentence files (their mean latent difference) or from a
+    pairs file (the mean pair offset, the pairs kept for local offsets, and a probe)."""
     from .. import directions, extras
     from ..index import encode_all
 
     directions.check_name(args.out)
-    pos = read_lines(Path(args.pos), "positive sentences file")
-    neg = read_lines(Path(args.neg), "negative sentences file")
     name = model_name(args)
     folder = Path(args.dest) if args.dest else directions.user_folder(name)
     shipped = extras.home(args.model).path("directions")
     extras.check_direction_target(args.out, folder, shipped, args.force)
-    model = load(args)
-    d = directions.build(args.out, encode_all(model, pos), encode_all(model, neg),
-                         args.description, args.strength, model.name)
+    if bool(args.pairs) == bool(args.pos or args.neg) or (args.pos is None) != (args.neg is None):
+        raise CliError("give --pos and --neg (two sentence files) or --pairs (one file)")
+    if args.pairs:
+        from ..edit_pairs import read_cells
+
+        existing_file(args.pairs, "pairs file", text=True)
+        try:
+            rows = read_cells(args.pairs)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        model = load(args)
+        plain, edited, cells, verbs = (list(c) for c in zip(*rows))
+        d = directions.build_from_pairs(
+            args.out, encode_all(model, plain), encode_all(model, edited), args.description,
+            args.strength, model.name, k=directions.LOCAL_K, key_dims=directions.KEY_DIMS,
+            strengths=directions.critic_strengths(args.strength),
+            cells=cells if all(cells) else None,
+            verbs=[f"{p.split()[0].lower()} {v}" if v else "" for p, v in zip(plain, verbs)])
+    else:
+        pos = read_lines(Path(args.pos), "positive sentences file")
+        neg = read_lines(Path(args.neg), "negative sentences file")
+        model = load(args)
+        d = directions.build(args.out, encode_all(model, pos), encode_all(model, neg),
+                             args.description, args.strength, model.name)
     path = directions.save(d, folder)
     if args.json:
-        emit_json({"name": d.name, "path": str(path), "n_pos": d.n_pos, "n_neg": d.n_neg})
+        emit_json({"name": d.name, "path": str(path), "n_pos": d.n_pos, "n_neg": d.n_neg,
+                   "pairs": len(d.pairs) if d.pairs is not None else 0})
     else:
         print(f"wrote direction {d.name!r} ({d.n_pos} positive, {d.n_neg} negative) to {path}")
     return 0
@@ -118,9 +139,11 @@ def register(sub) -> None:
     """Add direction build/list, index build and neighbors to the subparsers `sub`."""
     p = sub.add_parser("direction", help="build and list attribute directions")
     dsub = p.add_subparsers(dest="direction_command", metavar="COMMAND", required=True)
-    d = dsub.add_parser("build", help="mean latent difference of two sentence files")
-    d.add_argument("--pos", required=True, metavar="FILE", help="sentences with the attribute")
-    d.add_argument("--neg", required=True, metavar="FILE", help="sentences without it")
+    d = dsub.add_parser("build", help="a direction from two sentence files or a pairs file")
+    d.add_argument("--pos", metavar="FILE", help="sentences with the attribute")
+    d.add_argument("--neg", metavar="FILE", help="sentences without it")
+    d.add_argument("--pairs", metavar="FILE",
+                   help="lines 'plain<TAB>edited' (python -m textlatent.edit_pairs makes them)")
     d.add_argument("--out", required=True, metavar="NAME", help="the direction's name")
     d.add_argument("--description", default="", help="one line shown by `direction list`")
     d.add_argument("--strength", type=strength, default=1.0,

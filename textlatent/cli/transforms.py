@@ -156,24 +156,22 @@ def cmd_arithmetic(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    """Move a sentence along a named direction and decode it."""
-    from .. import directions, transforms
+    """Move a sentence along a named direction and decode it (the critic picks the strength
+    unless --strength forces one)."""
+    from .. import directions
+    from ..edits import edit
 
     (text,) = clean([args.text])
     model = load(args)
     direction = directions.find(args.direction, model_dir(args), model.name)
-    spec = transforms.get("edit")
     params = params_of(args, "edit")
-    used = direction.default_strength if params["strength"] is None else params["strength"]
-    z = spec.latents({"source": model.encode([text])[0], "direction": direction}, params,
-                     dim=model.dim)
-    (d,) = decode_choice(model, z, args)
+    (r,) = edit(model, direction, [text], params["strength"],
+                decode=lambda z: decode_choice(model, z, args))
     if args.json:
-        emit_json({"source": text, "direction": direction.name, "strength": used,
-                   "text": d.text, "fidelity": round(d.fidelity, 6)})
+        emit_json(r.to_dict())
     else:
-        print(f"{show(text)}\n  {direction.name} x{used:g} -> {show(d.text)}  "
-              f"(fid {d.fidelity:.3f})")
+        print(f"{show(text)}\n  {direction.name} x{r.strength:g} -> {show(r.text)}  "
+              f"(fid {r.fidelity:.3f}, attribute {r.attribute:.2f}, content {r.content:.2f})")
     return 0
 
 
