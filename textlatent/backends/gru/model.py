@@ -63,6 +63,14 @@ class ModelConfig:
         return cls(**data)
 
 
+def rowwise(fn, x: torch.Tensor) -> torch.Tensor:
+    """fn applied to each row of x alone (as a 1-row batch), stacked: a row's result then does
+    not depend on the other rows or on how many there are."""
+    if x.shape[0] == 1:
+        return fn(x)
+    return torch.cat([fn(x[i:i + 1]) for i in range(x.shape[0])])
+
+
 class SentenceAutoencoder(nn.Module):
     """Encoder, bottleneck and decoder with batched, state-cached generation."""
 
@@ -163,8 +171,12 @@ class SentenceAutoencoder(nn.Module):
             return h0, slow
         w = self._inference_weights(z.device)
         mm_dtype = w["w_h"].dtype
-        gz = F.linear(z, w["w_z"], self.decoder.bias_ih_l0)
-        oz = F.linear(z, w["w_oz"], self.out_proj.bias)
+        # The z terms row by row: a float32 product over a batch takes a different kernel
+        # from one over a single row, so a batched one would make a row's text depend on
+        # its batch. The per-step bf16 products below keep rows apart (measured); on a CPU
+        # without bf16 they are float32 ones, and a batch may then move a row's text.
+        gz = rowwise(lambda r: F.linear(r, w["w_z"], self.decoder.bias_ih_l0), z)
+        oz = rowwise(lambda r: F.linear(r, w["w_oz"], self.out_proj.bias), z)
         b_hh, out_bias, embed = self.decoder.bias_hh_l0, self.out_bias, self.embed.weight
 
         def mm(bias: torch.Tensor, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
@@ -184,7 +196,7 @@ class SentenceAutoencoder(nn.Module):
             logits = mm(out_bias, mm(oz, h, w["w_oh"]), w["emb_t"])
             return logits, h
 
-        return torch.tanh(self.init_state(z)), fast
+        return rowwise(lambda r: torch.tanh(self.init_state(r)), z), fast
 
     def _inference_weights(self, device: torch.device) -> dict:
         """Transposed (and, on CPUs with native bf16, bfloat16) decoder weights, cached.
