@@ -279,6 +279,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Latency, throughput and memory of the model."""
     from .bench import run_bench
 
+    if args.anchor:
+        return _bench_anchor(args)
     model = _load(args)
     result = run_bench(model, repeats=args.repeats)
     if args.json:
@@ -287,6 +289,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"model {model.summary}")
         for key, value in result.items():
             print(f"  {key:20}{_fmt(value)}")
+    return 0
+
+
+def _bench_anchor(args: argparse.Namespace) -> int:
+    from .anchor import AnchorUnavailable, T5Anchor, format_anchor_bench, run_anchor_bench
+
+    try:
+        anchor = T5Anchor()
+    except AnchorUnavailable as exc:
+        raise CliError(str(exc)) from None
+    result = run_anchor_bench(_load(args), repeats=args.repeats, anchor=anchor)
+    _emit_json(result) if args.json else print(format_anchor_bench(result))
     return 0
 
 
@@ -547,6 +561,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="latency, throughput and memory")
     p.add_argument("--repeats", type=_int_range(1, 10_000), default=30)
+    p.add_argument("--anchor", action="store_true",
+                   help="time a random-weight Bottleneck-T5-small-shaped model side by side "
+                        "(needs the hf extra)")
     _common(p)
     p.set_defaults(handler=cmd_bench)
 
