@@ -11,6 +11,7 @@ off first; an output that does not continue this input is refused untouched.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -58,15 +59,16 @@ def _sources(output: Path) -> Iterator[tuple[str, int]]:
             yield source, keep
 
 
-def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
+def resume_point(output: Path, input_path: Path, k: int, first: int = 0) -> tuple[int, int]:
     """(whole input lines already in `output`, byte length of those rows).
 
-    Every complete group of k rows must repeat one input line, in input order; rows after
-    the last complete group (a kill mid-write) are to be dropped. ValueError otherwise."""
+    Every complete group of k rows must repeat one input line, in input order from line
+    index `first`; rows after the last complete group (a kill mid-write) are to be dropped.
+    ValueError otherwise."""
     if not output.exists():
         return 0, 0
     done = keep = 0
-    lines = _lines(input_path)
+    lines = itertools.islice(_lines(input_path), first, None)
     group: list[str] = []
     for source, end in _sources(output):
         group.append(source)
@@ -83,8 +85,11 @@ def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             seed: int = 0, greedy: bool = False, batch: int = 64,
             load: Callable[[], object] | None = None, model=None,
-            progress: bool = True) -> dict:
-    """Write k variations per input line to `output`; returns counts for this run."""
+            progress: bool = True, shard: tuple[int, int] | None = None) -> dict:
+    """Write k variations per input line to `output`; returns counts for this run.
+
+    With `shard=(K, N)` only the K-th of N contiguous slices of the input lines is done (see
+    `shard_range`); the N outputs concatenated in order K = 1..N equal the one-process output."""
     from tqdm import tqdm
 
     if not input_path.is_file():
@@ -93,8 +98,9 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
         raise ValueError(f"output is not a file: {output}")
     if not output.parent.is_dir():
         raise ValueError(f"output folder not found: {output.parent}")
-    total = count_lines(input_path)
-    done, keep = resume_point(output, input_path, k)
+    first, stop = shard_range(count_lines(input_path), shard)
+    total = stop - first
+    done, keep = resume_point(output, input_path, k, first)
     model = model if model is not None else load()
     budget = GREEDY if greedy else DEFAULT
     written = 0
@@ -126,8 +132,8 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             bar.update(len(pending))
             pending.clear()
 
-        for i, line in enumerate(_lines(input_path)):
-            if i < done:
+        for i, line in enumerate(itertools.islice(_lines(input_path), stop)):
+            if i < first + done:
                 continue
             pending.append((i, line))
             if len(pending) >= batch:
@@ -135,4 +141,26 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
         if pending:
             flush()
     bar.close()
-    return {"lines": total, "lines_done": total, "lines_skipped": done, "rows_written": written}
+    stats = {"lines": total, "lines_done": total, "lines_skipped": done, "rows_written": written}
+    if shard is not None:
+        stats.update(shard=f"{shard[0]}/{shard[1]}", first_line=first + 1)
+    return stats
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'K/N' (1 <= K <= N <= 4096) -> (K, N); ValueError otherwise."""
+    k, sep, n = text.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n) <= 4096):
+        raise ValueError(f"shard must be K/N with 1 <= K <= N <= 4096, got {text!r}")
+    return int(k), int(n)
+
+
+def shard_range(total: int, shard: tuple[int, int] | None) -> tuple[int, int]:
+    """Line indices [first, stop) of shard (K, N) of `total` lines: the K-th of N contiguous
+    slices whose sizes differ by at most one; (0, total) for no shard."""
+    if shard is None:
+        return 0, total
+    k, n = shard
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {k}/{n}: K must be between 1 and N")
+    return (k - 1) * total // n, k * total // n

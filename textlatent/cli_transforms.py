@@ -303,11 +303,15 @@ def cmd_neighbors(args: argparse.Namespace) -> int:
 
 def cmd_augment(args: argparse.Namespace) -> int:
     """K variations of every line of a file, streamed to JSON lines; resumable."""
-    from .augment import augment
+    from .augment import augment, parse_shard
+    from .device import resolve_device
 
+    shard = parse_shard(args.shard) if args.shard else None
+    device = resolve_device(args.device)
     stats = augment(Path(args.input), Path(args.output), args.n, radius=args.radius,
                     seed=args.seed, greedy=args.decode == "greedy", batch=args.batch,
-                    load=lambda: _load(args), progress=not args.no_progress)
+                    load=lambda: _load(args, device), progress=not args.no_progress,
+                    shard=shard)
     if args.json:
         _emit_json(stats)
     else:
@@ -411,6 +415,11 @@ def add_commands(sub) -> None:
     p.add_argument("--radius", type=_radius, default=VARY_RADIUS)
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--batch", type=_int_range(1, 4096), default=64, help="lines per batch")
+    p.add_argument("--shard", metavar="K/N",
+                   help="do only the K-th of N contiguous slices of the input; the N outputs "
+                        "concatenated in order equal the one-process output")
+    p.add_argument("--device", default="cpu",
+                   help="cpu (default), cuda, cuda:N, or auto (cuda when present)")
     p.add_argument("--no-progress", action="store_true")
     _decoding_choice(p)
     _common(p)
