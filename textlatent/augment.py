@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .fidelity import DEFAULT, GREEDY, decode_verified, fidelity
+from .fidelity import DEFAULT, GREEDY, cosines, decode_verified_encoded
 from .transforms import VARY_RADIUS, around
 
 
@@ -117,8 +117,8 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             src = model.encode(texts)
             z = np.concatenate([around(s, radius, k, np.random.default_rng([seed, i]))
                                 for (i, _), s in zip(pending, src)])
-            decoded = decode_verified(model, z, budget)
-            cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in decoded])
+            decoded, back = decode_verified_encoded(model, z, budget)
+            cos = cosines(np.repeat(src, k, axis=0), back)  # the texts are not encoded again
             rows = []
             for j, d in enumerate(decoded):
                 rows.append(json.dumps({"source": texts[j // k], "text": d.text,

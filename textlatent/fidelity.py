@@ -98,6 +98,14 @@ def fidelity(model, latents: np.ndarray, texts: list[str]) -> np.ndarray:
     return _reencode(model, z, texts)[1]
 
 
+def cosines(latents: np.ndarray, encodings: np.ndarray) -> np.ndarray:
+    """cos(z_i, e_i) for unit-normalised latents and given re-encodings (as `fidelity` computes
+    it, without encoding again); 0 for a zero row (a blank text)."""
+    z = _unit(latents)
+    fids = np.einsum("nd,nd->n", z.astype(np.float64), np.asarray(encodings, np.float64))
+    return np.clip(fids, -1.0, 1.0)
+
+
 def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
                     max_tokens: int | None = None) -> list[Decoded]:
     """Decode latents (n, D) and report each text's fidelity; correct rows that do not verify.
@@ -105,6 +113,15 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     Rows that verify greedily cost one decode and one encode, like any greedy decode with its
     fidelity. Every further model call is batched over the rows still being worked on.
     """
+    return decode_verified_encoded(model, latents, budget, max_tokens)[0]
+
+
+def decode_verified_encoded(model, latents: np.ndarray, budget: Budget = DEFAULT,
+                            max_tokens: int | None = None,
+                            correct: np.ndarray | None = None) -> tuple[list[Decoded], np.ndarray]:
+    """`decode_verified`, also returning each kept text's re-encoding (n, D) (zeros for a blank
+    text), so a caller that needs them does not encode the texts again. With a boolean mask
+    `correct`, only those rows get the budget; the others are decoded greedily."""
     opts = {} if max_tokens is None else {"max_tokens": max_tokens}
     texts = model.decode(latents, **opts)  # first: the model checks the latents and options
     z = _unit(latents)
@@ -112,14 +129,16 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     steps: list[list[Step]] = [[] for _ in range(n)]
     best_f = np.full(n, -2.0)
     best_t = [""] * n
+    best_back = np.zeros((n, z.shape[1]), np.float32)
+    allowed = range(n) if correct is None else np.flatnonzero(correct).tolist()
 
     def offer(rows: list[int], source: str, cand: list[str]) -> np.ndarray:
         """Score candidates for `rows`, keep the best per row -> their re-encodings."""
         back, fids = _reencode(model, z[rows], cand)
-        for r, t, f in zip(rows, cand, fids):
+        for j, (r, t, f) in enumerate(zip(rows, cand, fids)):
             steps[r].append(Step(source, t, float(f)))
             if f > best_f[r]:
-                best_f[r], best_t[r] = float(f), t
+                best_f[r], best_t[r], best_back[r] = float(f), t, back[j]
         return back
 
     def unverified(rows) -> list[int]:
@@ -127,7 +146,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
 
     query, back = z.copy(), offer(list(range(n)), "greedy", texts)
     for k in range(budget.rounds):
-        rows = unverified(range(n))
+        rows = unverified(allowed)
         if not rows:
             break
         # Every unverified row runs every round: with a damped step a repeated text is no
@@ -135,7 +154,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         query[rows] = normalize(query[rows] + budget.step * (z[rows] - back[rows]))
         back[rows] = offer(rows, f"round {k + 1}", model.decode(query[rows], **opts))
 
-    rest = unverified(range(n))
+    rest = unverified(allowed)
     if rest and budget.beam > 1:
         offer(rest, f"beam {budget.beam}", model.decode(z[rest], beam=budget.beam, **opts))
     for s in range(budget.samples):
@@ -145,7 +164,8 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         cand = model.decode(z[rest], temperature=budget.temperature, seed=budget.seed + s,
                             **opts)
         offer(rest, f"sample T={budget.temperature:g}", cand)
-    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, steps)]
+    decoded = [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, steps)]
+    return decoded, best_back
 
 
 def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
@@ -168,6 +188,10 @@ def decode_path(model, path: np.ndarray, ends: Budget = DEFAULT,
     z = _unit(path)
     if ends == middle or len(z) <= 2:
         return decode_verified(model, z, ends, max_tokens)
+    if middle == GREEDY:  # one greedy pass over the whole path, then rounds for the ends
+        tips = np.zeros(len(z), bool)
+        tips[[0, -1]] = True
+        return decode_verified_encoded(model, z, ends, max_tokens, correct=tips)[0]
     tips = decode_verified(model, z[[0, -1]], ends, max_tokens)
     inner = decode_verified(model, z[1:-1], middle, max_tokens)
     return [tips[0], *inner, tips[1]]
