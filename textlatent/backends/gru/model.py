@@ -184,8 +184,11 @@ class SentenceAutoencoder(nn.Module):
                 return torch.addmm(bias, x, weight)
             return torch.mm(x.to(mm_dtype), weight).float() + bias
 
+        table = w.get("gi_table")
+
         def fast(prev, h):
-            gi = mm(gz, embed[prev], w["w_e"])
+            # With bf16 weights, the embedding's input-gate products are a table lookup.
+            gi = table[prev].float() + gz if table is not None else mm(gz, embed[prev], w["w_e"])
             gh = mm(b_hh, h, w["w_h"])
             i_r, i_u, i_n = gi.chunk(3, 1)
             h_r, h_u, h_n = gh.chunk(3, 1)
@@ -223,6 +226,10 @@ class SentenceAutoencoder(nn.Module):
             "w_oh": self.out_proj.weight.detach()[:, :hid].t().contiguous().to(dtype),
             "emb_t": self.embed.weight.detach().t().contiguous().to(dtype),
         }
+        if dtype == torch.bfloat16:
+            # embed[prev] @ w_e for every id at once: the same bf16 products row for row (a
+            # bf16 product's rows do not depend on the batch), 2 * vocab * 3H bytes.
+            weights["gi_table"] = torch.mm(self.embed.weight.detach().to(dtype), weights["w_e"])
         self._infer_cache = (key, weights)
         return weights
 
