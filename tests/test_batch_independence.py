@@ -10,7 +10,20 @@ import pytest
 
 from textlatent.fidelity import decode_verified
 
-pytestmark = pytest.mark.slow
+
+def test_inference_encode_matches_the_training_encoder_and_ignores_its_batch(tiny_model):
+    import torch
+
+    texts = ["a", "the cat sat on the mat", "birds fly south in winter", "ok then", "x y z"]
+    ids = tiny_model.tokenize(texts)
+    net = tiny_model.net
+    fast = net.encode_batch(ids)
+    for i, row in enumerate(ids):
+        with torch.inference_mode():
+            alone = net.encode(torch.tensor([row]), torch.tensor([len(row)]))
+        assert float((alone * fast[i]).sum()) > 0.9999  # bf16 products where the CPU has them
+        assert torch.equal(net.encode_batch([row]), fast[i:i + 1])
+    assert torch.equal(net.encode_batch(ids[1:4]), fast[1:4])
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +39,7 @@ def in_batches(fn, rows, size: int) -> list:
     return out
 
 
+@pytest.mark.slow
 def test_encode_is_batch_independent(builtin_model, heldout):
     whole = builtin_model.encode(heldout)
     for size in (1, 5, 16):
@@ -33,6 +47,7 @@ def test_encode_is_batch_independent(builtin_model, heldout):
         assert np.array_equal(part, whole), f"batches of {size}"
 
 
+@pytest.mark.slow
 def test_greedy_and_beam_are_batch_independent(builtin_model, heldout):
     z = builtin_model.encode(heldout)
     whole = builtin_model.decode(z)
@@ -42,6 +57,7 @@ def test_greedy_and_beam_are_batch_independent(builtin_model, heldout):
     assert in_batches(lambda b: builtin_model.decode(b, beam=4), z[:12], 5) == beam
 
 
+@pytest.mark.slow
 def test_checked_decode_is_batch_independent(builtin_model, heldout):
     z = builtin_model.encode(heldout)
     whole = [(d.text, d.fidelity) for d in decode_verified(builtin_model, z)]

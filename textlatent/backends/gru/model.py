@@ -108,6 +108,72 @@ class SentenceAutoencoder(nn.Module):
         mean = (out * mask[..., None]).sum(1) / lengths[:, None].clamp(min=1)
         return F.normalize(self.to_latent(torch.cat([last, mean], dim=-1)), dim=-1)
 
+    @torch.inference_mode()
+    def encode_batch(self, batch: list[list[int]]) -> torch.Tensor:
+        """Inference encode of id lists -> unit latents (B, D), each row independent of the
+        others and of the batch size.
+
+        On CPUs with native bf16 (one-layer encoder): one loop over the padded batch with bf16
+        products, whose rows do not depend on the batch (measured), masked so padding changes
+        nothing, and the float32 latent map row by row. Otherwise each text alone through
+        `encode`: a batched float32 GRU's kernels depend on the batch's size and padding.
+        """
+        device = self.embed.weight.device
+        lengths = torch.tensor([max(len(x), 1) for x in batch], device=device)
+        w = self._encoder_weights(device)
+        if w is None:
+            rows = [self.encode(torch.tensor([x or [self.cfg.eos_id]], device=device),
+                                lengths[i:i + 1]) for i, x in enumerate(batch)]
+            return torch.cat(rows)
+        tokens = torch.full((len(batch), int(lengths.max())), self.cfg.pad_id, dtype=torch.long,
+                            device=device)
+        for row, seq in enumerate(batch):
+            tokens[row, :len(seq)] = torch.tensor(seq or [self.cfg.eos_id], device=device)
+        n, t_max = tokens.shape
+        x = self.embed(tokens).to(torch.bfloat16).reshape(n * t_max, -1)
+        lasts, sums = [], []
+        for w_ih, b_ih, w_hh, b_hh, order in w["directions"]:
+            gi = (torch.mm(x, w_ih).float() + b_ih).view(n, t_max, -1)
+            h = x.new_zeros((n, w_hh.shape[0]), dtype=torch.float32)
+            total = torch.zeros_like(h)
+            for t in (range(t_max) if order > 0 else range(t_max - 1, -1, -1)):
+                gh = torch.mm(h.to(torch.bfloat16), w_hh).float() + b_hh
+                i_r, i_u, i_n = gi[:, t].chunk(3, 1)
+                h_r, h_u, h_n = gh.chunk(3, 1)
+                r = torch.sigmoid(i_r + h_r)
+                u = torch.sigmoid(i_u + h_u)
+                cand = torch.tanh(i_n + r * h_n)
+                new = cand + u * (h - cand)
+                live = (t < lengths)[:, None]
+                h = torch.where(live, new, h)
+                total = total + torch.where(live, new, 0.0)
+            lasts.append(h)
+            sums.append(total)
+        feat = torch.cat([*lasts, torch.cat(sums, -1) / lengths[:, None]], dim=-1)
+        return F.normalize(rowwise(self.to_latent, feat), dim=-1)
+
+    def _encoder_weights(self, device: torch.device) -> dict | None:
+        """bf16 transposed encoder weights for `encode_batch`, cached; None where it uses the
+        float32 GRU (no native bf16, or more than one encoder layer)."""
+        if self.cfg.enc_layers != 1 or device.type != "cpu" \
+                or not getattr(torch.cpu, "_is_avx512_bf16_supported", bool)():
+            return None
+        g = self.encoder
+        params = [g.weight_ih_l0, g.weight_hh_l0, g.weight_ih_l0_reverse, g.weight_hh_l0_reverse]
+        key = tuple((p.data_ptr(), p._version) for p in params)
+        cache = getattr(self, "_encoder_cache", None)
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        directions = []
+        for suffix, order in (("", 1), ("_reverse", -1)):
+            w_ih, b_ih, w_hh, b_hh = (getattr(g, name + suffix).detach() for name in
+                                      ("weight_ih_l0", "bias_ih_l0", "weight_hh_l0", "bias_hh_l0"))
+            directions.append((w_ih.t().contiguous().to(torch.bfloat16), b_ih,
+                               w_hh.t().contiguous().to(torch.bfloat16), b_hh, order))
+        weights = {"directions": directions}
+        self._encoder_cache = (key, weights)
+        return weights
+
     def forward(self, src: torch.Tensor, src_len: torch.Tensor, inputs: torch.Tensor,
                 latent_noise: float = 0.0, toward: torch.Tensor | None = None):
         """Training pass: encode `src`, jitter z on the sphere, teacher-force `inputs` -> logits.
