@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .bench import OTHER, SENTENCE, WARMUP, default_reconstruct
-from .fidelity import decode_path
+from .decode_spec import decode
 from .latent import blend_path
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def run_anchor_bench(model: TextAutoencoder, repeats: int = 10,
         ("reconstruct_greedy", a_reconstruct, lambda: model.reconstruct([SENTENCE])),
         ("reconstruct_default", None, lambda: default_reconstruct(model, [SENTENCE])),
         ("blend9_greedy", lambda: anchor.decode(a_path), lambda: model.decode(path)),
-        ("blend9_default", None, lambda: decode_path(model, path)),
+        ("blend9_default", None, lambda: decode(model, path, sentence_rows="ends")),
     ]
     return {
         "anchor": {"shape": SHAPE, "parameters": anchor.num_parameters,

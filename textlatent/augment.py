@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .fidelity import DEFAULT, GREEDY, cosines, decode_verified_encoded
+from .decode_spec import DecodeSpec, decode
+from .fidelity import fidelity
 from .transforms import VARY_RADIUS, around
 
 
@@ -83,10 +84,11 @@ def resume_point(output: Path, input_path: Path, k: int, first: int = 0) -> tupl
 
 
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
-            seed: int = 0, greedy: bool = False, batch: int = 64,
+            seed: int = 0, spec: DecodeSpec | None = None, batch: int = 64,
             load: Callable[[], object] | None = None, model=None,
             progress: bool = True, shard: tuple[int, int] | None = None) -> dict:
-    """Write k variations per input line to `output`; returns counts for this run.
+    """Write k variations per input line to `output`, decoded as `spec` says (default:
+    verified); returns counts for this run.
 
     With `shard=(K, N)` only the K-th of N contiguous slices of the input lines is done (see
     `shard_range`); the N outputs concatenated in order K = 1..N equal the one-process output."""
@@ -102,7 +104,7 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
     total = stop - first
     done, keep = resume_point(output, input_path, k, first)
     model = model if model is not None else load()
-    budget = GREEDY if greedy else DEFAULT
+    spec = spec or DecodeSpec(how="verified")
     written = 0
     bar = tqdm(total=total, initial=done, unit="line", disable=not progress, desc="augment",
                file=None)
@@ -117,8 +119,8 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             src = model.encode(texts)
             z = np.concatenate([around(s, radius, k, np.random.default_rng([seed, i]))
                                 for (i, _), s in zip(pending, src)])
-            decoded, back = decode_verified_encoded(model, z, budget)
-            cos = cosines(np.repeat(src, k, axis=0), back)  # the texts are not encoded again
+            decoded = decode(model, z, spec, "none")
+            cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in decoded])
             rows = []
             for j, d in enumerate(decoded):
                 rows.append(json.dumps({"source": texts[j // k], "text": d.text,
