@@ -100,30 +100,15 @@ def fidelity(model, latents: np.ndarray, texts: list[str]) -> np.ndarray:
     return _reencode(model, z, texts)[1]
 
 
-def cosines(latents: np.ndarray, encodings: np.ndarray) -> np.ndarray:
-    """cos(z_i, e_i) for unit-normalised latents and given re-encodings (as `fidelity` computes
-    it, without encoding again); 0 for a zero row (a blank text)."""
-    z = _unit(latents)
-    fids = np.einsum("nd,nd->n", z.astype(np.float64), np.asarray(encodings, np.float64))
-    return np.clip(fids, -1.0, 1.0)
-
-
 def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
-                    max_tokens: int | None = None) -> list[Decoded]:
+                    max_tokens: int | None = None,
+                    correct: np.ndarray | None = None) -> list[Decoded]:
     """Decode latents (n, D) and report each text's fidelity; correct rows that do not verify.
 
     Rows that verify greedily cost one decode and one encode, like any greedy decode with its
-    fidelity. Every further model call is batched over the rows still being worked on.
+    fidelity. Every further model call is batched over the rows still being worked on. With a
+    boolean mask `correct`, only those rows get the budget; the others are decoded greedily.
     """
-    return decode_verified_encoded(model, latents, budget, max_tokens)[0]
-
-
-def decode_verified_encoded(model, latents: np.ndarray, budget: Budget = DEFAULT,
-                            max_tokens: int | None = None,
-                            correct: np.ndarray | None = None) -> tuple[list[Decoded], np.ndarray]:
-    """`decode_verified`, also returning each kept text's re-encoding (n, D) (zeros for a blank
-    text), so a caller that needs them does not encode the texts again. With a boolean mask
-    `correct`, only those rows get the budget; the others are decoded greedily."""
     opts = {} if max_tokens is None else {"max_tokens": max_tokens}
     texts = model.decode(latents, **opts)  # first: the model checks the latents and options
     z = _unit(latents)
@@ -131,16 +116,15 @@ def decode_verified_encoded(model, latents: np.ndarray, budget: Budget = DEFAULT
     attempts: list[list[Attempt]] = [[] for _ in range(n)]
     best_f = np.full(n, -2.0)
     best_t = [""] * n
-    best_back = np.zeros((n, z.shape[1]), np.float32)
     allowed = range(n) if correct is None else np.flatnonzero(correct).tolist()
 
     def offer(rows: list[int], source: str, cand: list[str]) -> np.ndarray:
         """Score candidates for `rows`, keep the best per row -> their re-encodings."""
         back, fids = _reencode(model, z[rows], cand)
-        for j, (r, t, f) in enumerate(zip(rows, cand, fids)):
+        for r, t, f in zip(rows, cand, fids):
             attempts[r].append(Attempt(source, t, float(f)))
             if f > best_f[r]:
-                best_f[r], best_t[r], best_back[r] = float(f), t, back[j]
+                best_f[r], best_t[r] = float(f), t
         return back
 
     def unverified(rows) -> list[int]:
@@ -166,8 +150,7 @@ def decode_verified_encoded(model, latents: np.ndarray, budget: Budget = DEFAULT
         cand = model.decode(z[rest], temperature=budget.temperature, seed=budget.seed + s,
                             **opts)
         offer(rest, f"sample T={budget.temperature:g}", cand)
-    decoded = [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, attempts)]
-    return decoded, best_back
+    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, attempts)]
 
 
 def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
@@ -202,8 +185,7 @@ def decode_budgeted(model, latents: np.ndarray, budgets: Sequence[Budget],
     if len(kinds) == 2 and GREEDY in kinds:
         budget = kinds[0] if kinds[1] == GREEDY else kinds[1]
         correct = np.array([budgets[i] != GREEDY for i in rows])
-        decoded = decode_verified_encoded(model, z[rows], budget, max_tokens, correct)[0]
-        return dict(zip(rows, decoded))
+        return dict(zip(rows, decode_verified(model, z[rows], budget, max_tokens, correct)))
     out: dict[int, Decoded] = {}
     for budget in kinds:
         group = [i for i in rows if budgets[i] == budget]
