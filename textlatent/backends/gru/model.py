@@ -131,22 +131,25 @@ class SentenceAutoencoder(nn.Module):
             tokens[row, :len(seq)] = torch.tensor(seq or [self.cfg.eos_id], device=device)
         n, t_max = tokens.shape
         x = self.embed(tokens).to(torch.bfloat16).reshape(n * t_max, -1)
+        shortest = int(lengths.min())
         lasts, sums = [], []
         for w_ih, b_ih, w_hh, b_hh, order in w["directions"]:
             gi = (torch.mm(x, w_ih).float() + b_ih).view(n, t_max, -1)
-            h = x.new_zeros((n, w_hh.shape[0]), dtype=torch.float32)
+            hid = w_hh.shape[1] // 3
+            h = x.new_zeros((n, hid), dtype=torch.float32)
             total = torch.zeros_like(h)
             for t in (range(t_max) if order > 0 else range(t_max - 1, -1, -1)):
                 gh = torch.mm(h.to(torch.bfloat16), w_hh).float() + b_hh
-                i_r, i_u, i_n = gi[:, t].chunk(3, 1)
-                h_r, h_u, h_n = gh.chunk(3, 1)
-                r = torch.sigmoid(i_r + h_r)
-                u = torch.sigmoid(i_u + h_u)
-                cand = torch.tanh(i_n + r * h_n)
-                new = cand + u * (h - cand)
-                live = (t < lengths)[:, None]
-                h = torch.where(live, new, h)
-                total = total + torch.where(live, new, 0.0)
+                i_t = gi[:, t]
+                ru = torch.sigmoid(i_t[:, :2 * hid] + gh[:, :2 * hid])
+                cand = torch.tanh(i_t[:, 2 * hid:] + ru[:, :hid] * gh[:, 2 * hid:])
+                new = cand + ru[:, hid:] * (h - cand)
+                if t < shortest:  # every row still reading: the masks would change nothing
+                    h, total = new, total + new
+                else:
+                    live = (t < lengths)[:, None]
+                    h = torch.where(live, new, h)
+                    total = total + torch.where(live, new, 0.0)
             lasts.append(h)
             sums.append(total)
         feat = torch.cat([*lasts, torch.cat(sums, -1) / lengths[:, None]], dim=-1)
