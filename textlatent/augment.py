@@ -13,6 +13,10 @@ output in `OUT.job.json`. A rerun of the same job continues after the last whole
 already written (a partial row or group left by a kill is cut off first); any other rerun, or
 an output with no job record, is refused and left as it is. While a run writes, `OUT.lock`
 holds it: a second run on the same output is refused with the holder's pid and host.
+
+`shard=(K, N)` does only the K-th of N contiguous slices of the input lines (`shard_range`),
+so N processes or machines can share a file; their outputs concatenated in order K = 1..N
+equal the one-process output, since no row depends on its batch or on where a run started.
 """
 
 from __future__ import annotations
@@ -35,9 +39,9 @@ from .lockfile import hold
 from .transforms import VARY_RADIUS, around
 
 SKIPPED = "nothing but whitespace, control or zero-width characters: nothing to vary"
-JOB_FIELDS = ("input", "n", "radius", "seed", "decode", "model")
+JOB_FIELDS = ("input", "n", "radius", "seed", "decode", "shard", "model")
 _OPTION = {"input": "input file", "n": "-n", "radius": "--radius", "seed": "--seed",
-           "decode": "--decode", "model": "--model"}
+           "decode": "--decode", "shard": "--shard", "model": "--model"}
 
 
 def blank(text: str) -> bool:
@@ -88,16 +92,19 @@ def _rows(output: Path) -> Iterator[tuple[str, bool, int]]:
             yield source, "skipped" in row, keep
 
 
-def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
+def resume_point(output: Path, input_path: Path, k: int,
+                 lines: tuple[int, int] | None = None) -> tuple[int, int]:
     """(input lines already in `output`, byte length of their rows).
 
-    Each input line must have its k rows (one for a skipped line) in input order; rows after
-    the last complete group (a kill mid-write) are to be dropped. ValueError otherwise."""
+    Each input line (of the slice `lines` = [first, stop) of line indices, default all) must
+    have its k rows (one for a skipped line) in input order; rows after the last complete
+    group (a kill mid-write) are to be dropped. ValueError otherwise."""
     if not output.exists():
         return 0, 0
     done = keep = 0
     rows = _rows(output)
-    for number, line in _lines(input_path):
+    first, stop = lines if lines is not None else (0, None)
+    for number, line in islice(_lines(input_path), first, stop):
         need = 1 if blank(line) else k
         group = list(islice(rows, need))
         if len(group) < need:
@@ -112,10 +119,14 @@ def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
     return done, keep
 
 
-def _job(input_path: Path, k: int, radius: float, seed: int, spec: DecodeSpec) -> dict:
+def _job(input_path: Path, k: int, radius: float, seed: int, spec: DecodeSpec,
+         shard: tuple[int, int] | None) -> dict:
     settings = {k: v for k, v in dataclasses.asdict(spec).items() if v is not None}
-    return {"command": "textlatent augment", "input": str(input_path.resolve()), "n": k,
-            "radius": float(radius), "seed": int(seed), "decode": settings}
+    job = {"command": "textlatent augment", "input": str(input_path.resolve()), "n": k,
+           "radius": float(radius), "seed": int(seed), "decode": settings}
+    if shard is not None:
+        job["shard"] = f"{shard[0]}/{shard[1]}"
+    return job
 
 
 def _shown(value: object) -> str:
@@ -165,9 +176,9 @@ def _at_line(message: str, numbers: list[int], input_path: Path) -> str:
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             seed: int = 0, spec: DecodeSpec | None = None, batch: int = 64,
             load: Callable[[], object] | None = None, model=None,
-            progress: bool = True) -> dict:
-    """Write k variations per input line to `output`, decoded as `spec` says (default:
-    verified); returns counts for this run."""
+            progress: bool = True, shard: tuple[int, int] | None = None) -> dict:
+    """Write k variations per input line (of shard `shard` = (K, N), default all lines) to
+    `output`, decoded as `spec` says (default: verified); returns counts for this run."""
     if input_path.is_dir():
         raise ValueError(f"the input is a folder, not a text file: {input_path}")
     if not input_path.is_file():
@@ -176,29 +187,34 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
         raise ValueError(f"output is not a file: {output}")
     if not output.parent.is_dir():
         raise ValueError(f"output folder not found: {output.parent}")
-    total = count_lines(input_path)
+    lines = shard_range(count_lines(input_path), shard)
     spec = spec or DecodeSpec(how="verified")
-    job = _job(input_path, k, radius, seed, spec)
+    job = _job(input_path, k, radius, seed, spec, shard)
     with hold(output, "augment run"):
         resuming = check_job(output, job)
-        done, keep = resume_point(output, input_path, k) if resuming else (0, 0)
+        done, keep = resume_point(output, input_path, k, lines) if resuming else (0, 0)
         model = model if model is not None else load()
         job["model"] = str(model.name)
         if resuming:
             check_job(output, job)
         else:
             write_text_atomic(job_path(output), json.dumps(job, ensure_ascii=False) + "\n")
-        return _write(input_path, output, model, job, spec, total, done, keep, batch,
-                      progress)
+        stats = _write(input_path, output, model, job, spec, lines, done, keep, batch,
+                       progress)
+    if shard is not None:
+        stats.update(shard=job["shard"], first_line=lines[0] + 1)
+    return stats
 
 
-def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec, total: int,
-           done: int, keep: int, batch: int, progress: bool) -> dict:
+def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec,
+           lines: tuple[int, int], done: int, keep: int, batch: int, progress: bool) -> dict:
     from tqdm import tqdm
 
     from .fidelity import fidelity
 
     k, radius, seed = job["n"], job["radius"], job["seed"]
+    first, stop = lines
+    total = stop - first
     written = skipped = same = 0
     bar = tqdm(total=total, initial=done, unit="line", disable=not progress, desc="augment",
                file=None)
@@ -254,8 +270,8 @@ def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec, t
             bar.update(len(pending))
             pending.clear()
 
-        for i, (number, line) in enumerate(_lines(input_path)):
-            if i < done:
+        for i, (number, line) in enumerate(islice(_lines(input_path), stop)):
+            if i < first + done:
                 continue
             pending.append((i, number, line))
             if len(pending) >= batch:
@@ -265,3 +281,22 @@ def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec, t
     bar.close()
     return {"lines": total, "lines_done": total, "lines_skipped": done, "rows_written": written,
             "lines_unusable": skipped, "rows_same_as_source": same}
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'K/N' (1 <= K <= N <= 4096) -> (K, N); ValueError otherwise."""
+    k, sep, n = text.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n) <= 4096):
+        raise ValueError(f"shard must be K/N with 1 <= K <= N <= 4096, got {text!r}")
+    return int(k), int(n)
+
+
+def shard_range(total: int, shard: tuple[int, int] | None) -> tuple[int, int]:
+    """Line indices [first, stop) of shard (K, N) of `total` lines: the K-th of N contiguous
+    slices whose sizes differ by at most one; (0, total) for no shard."""
+    if shard is None:
+        return 0, total
+    k, n = shard
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {k}/{n}: K must be between 1 and N")
+    return (k - 1) * total // n, k * total // n

@@ -60,7 +60,8 @@ def peak_rss_mb() -> float:
 
 def run_bench(model: TextAutoencoder, repeats: int = 30) -> dict:
     """Latency (median ms) of encode, reconstruct (an 11-word and a 16–20-word sentence, default
-    decode) and a 9-step blend; batch throughput; memory.
+    decode) and a 9-step blend; the same reconstruct and blend greedy (encode + one greedy
+    decode, no fidelity: the anchor's work); batch throughput; memory.
 
     A model whose token limit cuts the long sentence is timed on what it keeps, silently.
     """
@@ -83,6 +84,8 @@ def run_bench(model: TextAutoencoder, repeats: int = 30) -> dict:
             "reconstruct_ms": median_ms(lambda: default_reconstruct(model, [SENTENCE]), repeats),
             "reconstruct_long_ms": median_ms(lambda: default_reconstruct(model, long), repeats),
             "blend9_ms": median_ms(lambda: decode(model, path, sentence_rows="ends"), repeats),
+            "reconstruct_greedy_ms": median_ms(lambda: model.reconstruct([SENTENCE]), repeats),
+            "blend9_greedy_ms": median_ms(lambda: model.decode(path), repeats),
             "sentences_per_s": BATCH / (batch_ms / 1000.0),
             "peak_rss_mb": peak_rss_mb(),
             "threads": torch.get_num_threads(),

@@ -103,11 +103,13 @@ def fidelity(model, latents: np.ndarray, texts: list[str]) -> np.ndarray:
 
 
 def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
-                    max_tokens: int | None = None) -> list[Decoded]:
+                    max_tokens: int | None = None,
+                    correct: np.ndarray | None = None) -> list[Decoded]:
     """Decode latents (n, D) and report each text's fidelity; correct rows that do not verify.
 
     Rows that verify greedily cost one decode and one encode, like any greedy decode with its
-    fidelity. Every further model call is batched over the rows still being worked on.
+    fidelity. Every further model call is batched over the rows still being worked on. With a
+    boolean mask `correct`, only those rows get the budget; the others are decoded greedily.
     """
     opts = {} if max_tokens is None else {"max_tokens": max_tokens}
     texts = model.decode(latents, **opts)  # first: the model checks the latents and options
@@ -117,6 +119,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     best_f = np.full(n, -2.0)
     best_t = [""] * n
     best_z = np.zeros_like(z)
+    allowed = range(n) if correct is None else np.flatnonzero(correct).tolist()
 
     def offer(rows: list[int], source: str, cand: list[str]) -> np.ndarray:
         """Score candidates for `rows`, keep the best per row -> their re-encodings."""
@@ -132,7 +135,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
 
     query, back = z.copy(), offer(list(range(n)), "greedy", texts)
     for k in range(budget.rounds):
-        rows = unverified(range(n))
+        rows = unverified(allowed)
         if not rows:
             break
         # Every unverified row runs every round: with a damped step a repeated text is no
@@ -140,7 +143,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         query[rows] = normalize(query[rows] + budget.step * (z[rows] - back[rows]))
         back[rows] = offer(rows, f"round {k + 1}", model.decode(query[rows], **opts))
 
-    rest = unverified(range(n))
+    rest = unverified(allowed)
     if rest and budget.beam > 1:
         offer(rest, f"beam {budget.beam}", model.decode(z[rest], beam=budget.beam, **opts))
     for s in range(budget.samples):
@@ -175,13 +178,21 @@ def decode_budgeted(model, latents: np.ndarray, budgets: Sequence[Budget],
                     rows: Sequence[int] | None = None,
                     max_tokens: int | None = None) -> dict[int, Decoded]:
     """Decode `rows` (default: all) of `latents`, row i with `budgets[i]`: one batched
-    `decode_verified` call per budget among them (in the order they first come) -> {row: ...}."""
+    `decode_verified` call per budget among them (in the order they first come) -> {row: ...}.
+    Where the budgets are one budget and GREEDY (a blend path's ends and middle), it is one
+    greedy pass over all the rows, then work on the others only (a row's text does not depend
+    on its batch, so this is the same result in fewer calls)."""
     z = _unit(latents)
     if len(budgets) != len(z):
         raise ValueError(f"{len(budgets)} budgets for {len(z)} rows")
     rows = list(range(len(z)) if rows is None else rows)
+    kinds = list(dict.fromkeys(budgets[i] for i in rows))
+    if len(kinds) == 2 and GREEDY in kinds:
+        budget = kinds[0] if kinds[1] == GREEDY else kinds[1]
+        correct = np.array([budgets[i] != GREEDY for i in rows])
+        return dict(zip(rows, decode_verified(model, z[rows], budget, max_tokens, correct)))
     out: dict[int, Decoded] = {}
-    for budget in dict.fromkeys(budgets[i] for i in rows):
+    for budget in kinds:
         group = [i for i in rows if budgets[i] == budget]
         out.update(zip(group, decode_verified(model, z[group], budget, max_tokens)))
     return out

@@ -231,7 +231,8 @@ def test_eval_reads_the_shipped_files_from_any_directory(capsys, monkeypatch, tm
 def test_bench_json(capsys, mdir):
     data = run_json(capsys, "bench", "--model", mdir, "--repeats", "1")
     assert set(data) == {"encode_ms", "reconstruct_ms", "reconstruct_long_ms", "blend9_ms",
-                         "sentences_per_s", "peak_rss_mb", "threads"}
+                         "reconstruct_greedy_ms", "blend9_greedy_ms", "sentences_per_s",
+                         "peak_rss_mb", "threads"}
     assert all(data[k] > 0 for k in data)
     assert isinstance(data["threads"], int)
 

@@ -154,13 +154,13 @@ def test_long_runs_of_combining_marks_emoji_and_cjk_are_cut(tiny_model):
 def test_ten_thousand_sentences_in_one_call(tiny_model, monkeypatch):
     texts = [f"the cat {i}" for i in range(10_000)]
     sizes: list[int] = []
-    real = tiny_model.net.encode
+    real = tiny_model.net.encode_batch
 
-    def spy(ids, lengths):
-        sizes.append(ids.shape[0])
-        return real(ids, lengths)
+    def spy(batch):
+        sizes.append(len(batch))
+        return real(batch)
 
-    monkeypatch.setattr(tiny_model.net, "encode", spy)
+    monkeypatch.setattr(tiny_model.net, "encode_batch", spy)
     z = tiny_model.encode(texts)
     assert z.shape == (10_000, tiny_model.dim) and z.dtype == np.float32
     assert max(sizes) <= BATCH and sum(sizes) == 10_000

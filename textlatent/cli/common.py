@@ -95,12 +95,12 @@ def measurement_files() -> list[Path]:
 
 
 # -- the model -----------------------------------------------------------------------------------
-def load(args: argparse.Namespace):
+def load(args: argparse.Namespace, device: str = "cpu"):
     """Load the model named by --model (None = builtin) and report truncation as it happens."""
     from ..backends import TruncationWarning, load_model
 
     warnings.simplefilter("always", TruncationWarning)
-    return load_model(args.model, trust_remote_code=args.trust_remote_code,
+    return load_model(args.model, device, trust_remote_code=args.trust_remote_code,
                       allow_download=args.allow_download)
 
 

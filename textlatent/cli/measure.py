@@ -65,6 +65,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Latency, throughput and memory of the model."""
     from ..bench import run_bench
 
+    if args.anchor:
+        return _bench_anchor(args)
     model = load(args)
     result = run_bench(model, repeats=args.repeats)
     if args.json:
@@ -73,6 +75,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"model {model.summary}")
         for key, value in result.items():
             print(f"  {key:20}{fmt(value)}")
+    return 0
+
+
+def _bench_anchor(args: argparse.Namespace) -> int:
+    from ..anchor import AnchorUnavailable, T5Anchor, format_anchor_bench, run_anchor_bench
+
+    try:
+        anchor = T5Anchor()
+    except AnchorUnavailable as exc:
+        raise CliError(str(exc)) from None
+    result = run_anchor_bench(load(args), repeats=args.repeats, anchor=anchor)
+    emit_json(result) if args.json else print(format_anchor_bench(result))
     return 0
 
 
@@ -95,5 +109,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("bench", help="latency, throughput and memory")
     p.add_argument("--repeats", type=int_range(1, 10_000), default=30)
+    p.add_argument("--anchor", action="store_true",
+                   help="time a random-weight Bottleneck-T5-small-shaped model side by side "
+                        "(needs the hf extra)")
     common_options(p)
     p.set_defaults(handler=cmd_bench)

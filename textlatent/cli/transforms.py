@@ -177,13 +177,17 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_augment(args: argparse.Namespace) -> int:
     """K variations of every line of a file, streamed to JSON lines; resumable."""
-    from ..augment import augment
+    from ..augment import augment, parse_shard
     from ..decode_spec import DecodeSpec
+    from ..device import resolve_device
 
     spec = DecodeSpec(how=args.decode, seed=args.seed if args.decode == "sampled" else None)
+    shard = parse_shard(args.shard) if args.shard else None
+    device = resolve_device(args.device)
     stats = augment(Path(args.input), Path(args.output), args.n, radius=args.radius,
                     seed=args.seed, spec=spec, batch=args.batch,
-                    load=lambda: load(args), progress=not args.no_progress)
+                    load=lambda: load(args, device), progress=not args.no_progress,
+                    shard=shard)
     if args.json:
         emit_json(stats)
     else:
@@ -242,6 +246,11 @@ def register(sub) -> None:
     for name in ("radius", "seed"):
         get("vary").param(name).add_argument(p)
     p.add_argument("--batch", type=int_range(1, 4096), default=64, help="lines per batch")
+    p.add_argument("--shard", metavar="K/N",
+                   help="do only the K-th of N contiguous slices of the input; the N outputs "
+                        "concatenated in order equal the one-process output")
+    p.add_argument("--device", default="cpu",
+                   help="cpu (default), cuda, cuda:N, or auto (cuda when present)")
     p.add_argument("--no-progress", action="store_true")
     decoding_choice(p)
     common_options(p)

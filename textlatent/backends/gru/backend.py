@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ...tokenizer import EOS_ID, PAD_ID, Tokenizer
+from ...tokenizer import Tokenizer
 from ..base import TextAutoencoder
 from .folder import read_folder, save_model_folder
 from .model import ModelConfig, SentenceAutoencoder
@@ -67,13 +67,9 @@ class GRUAutoencoder(TextAutoencoder):
         return [self.tokenizer.sp.IdToPiece(i) for i in ids]
 
     def _encode_ids(self, batch: list[list[int]]) -> np.ndarray:
+        """Rows independent of the batch (see `SentenceAutoencoder.encode_batch`)."""
         with torch.inference_mode():
-            lengths = torch.tensor([max(len(x), 1) for x in batch])
-            padded = torch.full((len(batch), int(lengths.max())), PAD_ID, dtype=torch.long)
-            for row, seq in enumerate(batch):
-                padded[row, :len(seq)] = torch.tensor(seq or [EOS_ID], dtype=torch.long)
-            z = self.net.encode(padded.to(self.device), lengths.to(self.device))
-            return z.float().cpu().numpy()
+            return self.net.encode_batch(batch).float().cpu().numpy()
 
     def _decoder(self, options) -> Callable[[np.ndarray], list[str]]:
         gen = None

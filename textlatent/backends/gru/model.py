@@ -63,6 +63,14 @@ class ModelConfig:
         return cls(**data)
 
 
+def rowwise(fn, x: torch.Tensor) -> torch.Tensor:
+    """fn applied to each row of x alone (as a 1-row batch), stacked: a row's result then does
+    not depend on the other rows or on how many there are."""
+    if x.shape[0] == 1:
+        return fn(x)
+    return torch.cat([fn(x[i:i + 1]) for i in range(x.shape[0])])
+
+
 class SentenceAutoencoder(nn.Module):
     """Encoder, bottleneck and decoder with batched, state-cached generation."""
 
@@ -99,6 +107,75 @@ class SentenceAutoencoder(nn.Module):
         mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths[:, None])
         mean = (out * mask[..., None]).sum(1) / lengths[:, None].clamp(min=1)
         return F.normalize(self.to_latent(torch.cat([last, mean], dim=-1)), dim=-1)
+
+    @torch.inference_mode()
+    def encode_batch(self, batch: list[list[int]]) -> torch.Tensor:
+        """Inference encode of id lists -> unit latents (B, D), each row independent of the
+        others and of the batch size.
+
+        On CPUs with native bf16 (one-layer encoder): one loop over the padded batch with bf16
+        products, whose rows do not depend on the batch (measured), masked so padding changes
+        nothing, and the float32 latent map row by row. Otherwise each text alone through
+        `encode`: a batched float32 GRU's kernels depend on the batch's size and padding.
+        """
+        device = self.embed.weight.device
+        lengths = torch.tensor([max(len(x), 1) for x in batch], device=device)
+        w = self._encoder_weights(device)
+        if w is None:
+            rows = [self.encode(torch.tensor([x or [self.cfg.eos_id]], device=device),
+                                lengths[i:i + 1]) for i, x in enumerate(batch)]
+            return torch.cat(rows)
+        tokens = torch.full((len(batch), int(lengths.max())), self.cfg.pad_id, dtype=torch.long,
+                            device=device)
+        for row, seq in enumerate(batch):
+            tokens[row, :len(seq)] = torch.tensor(seq or [self.cfg.eos_id], device=device)
+        n, t_max = tokens.shape
+        x = self.embed(tokens).to(torch.bfloat16).reshape(n * t_max, -1)
+        shortest = int(lengths.min())
+        lasts, sums = [], []
+        for w_ih, b_ih, w_hh, b_hh, order in w["directions"]:
+            gi = (torch.mm(x, w_ih).float() + b_ih).view(n, t_max, -1)
+            hid = w_hh.shape[1] // 3
+            h = x.new_zeros((n, hid), dtype=torch.float32)
+            total = torch.zeros_like(h)
+            for t in (range(t_max) if order > 0 else range(t_max - 1, -1, -1)):
+                gh = torch.mm(h.to(torch.bfloat16), w_hh).float() + b_hh
+                i_t = gi[:, t]
+                ru = torch.sigmoid(i_t[:, :2 * hid] + gh[:, :2 * hid])
+                cand = torch.tanh(i_t[:, 2 * hid:] + ru[:, :hid] * gh[:, 2 * hid:])
+                new = cand + ru[:, hid:] * (h - cand)
+                if t < shortest:  # every row still reading: the masks would change nothing
+                    h, total = new, total + new
+                else:
+                    live = (t < lengths)[:, None]
+                    h = torch.where(live, new, h)
+                    total = total + torch.where(live, new, 0.0)
+            lasts.append(h)
+            sums.append(total)
+        feat = torch.cat([*lasts, torch.cat(sums, -1) / lengths[:, None]], dim=-1)
+        return F.normalize(rowwise(self.to_latent, feat), dim=-1)
+
+    def _encoder_weights(self, device: torch.device) -> dict | None:
+        """bf16 transposed encoder weights for `encode_batch`, cached; None where it uses the
+        float32 GRU (no native bf16, or more than one encoder layer)."""
+        if self.cfg.enc_layers != 1 or device.type != "cpu" \
+                or not getattr(torch.cpu, "_is_avx512_bf16_supported", bool)():
+            return None
+        g = self.encoder
+        params = [g.weight_ih_l0, g.weight_hh_l0, g.weight_ih_l0_reverse, g.weight_hh_l0_reverse]
+        key = tuple((p.data_ptr(), p._version) for p in params)
+        cache = getattr(self, "_encoder_cache", None)
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        directions = []
+        for suffix, order in (("", 1), ("_reverse", -1)):
+            w_ih, b_ih, w_hh, b_hh = (getattr(g, name + suffix).detach() for name in
+                                      ("weight_ih_l0", "bias_ih_l0", "weight_hh_l0", "bias_hh_l0"))
+            directions.append((w_ih.t().contiguous().to(torch.bfloat16), b_ih,
+                               w_hh.t().contiguous().to(torch.bfloat16), b_hh, order))
+        weights = {"directions": directions}
+        self._encoder_cache = (key, weights)
+        return weights
 
     def forward(self, src: torch.Tensor, src_len: torch.Tensor, inputs: torch.Tensor,
                 latent_noise: float = 0.0, toward: torch.Tensor | None = None):
@@ -163,8 +240,12 @@ class SentenceAutoencoder(nn.Module):
             return h0, slow
         w = self._inference_weights(z.device)
         mm_dtype = w["w_h"].dtype
-        gz = F.linear(z, w["w_z"], self.decoder.bias_ih_l0)
-        oz = F.linear(z, w["w_oz"], self.out_proj.bias)
+        # The z terms row by row: a float32 product over a batch takes a different kernel
+        # from one over a single row, so a batched one would make a row's text depend on
+        # its batch. The per-step bf16 products below keep rows apart (measured); on a CPU
+        # without bf16 they are float32 ones, and a batch may then move a row's text.
+        gz = rowwise(lambda r: F.linear(r, w["w_z"], self.decoder.bias_ih_l0), z)
+        oz = rowwise(lambda r: F.linear(r, w["w_oz"], self.out_proj.bias), z)
         b_hh, out_bias, embed = self.decoder.bias_hh_l0, self.out_bias, self.embed.weight
 
         def mm(bias: torch.Tensor, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
@@ -172,8 +253,11 @@ class SentenceAutoencoder(nn.Module):
                 return torch.addmm(bias, x, weight)
             return torch.mm(x.to(mm_dtype), weight).float() + bias
 
+        table = w.get("gi_table")
+
         def fast(prev, h):
-            gi = mm(gz, embed[prev], w["w_e"])
+            # With bf16 weights, the embedding's input-gate products are a table lookup.
+            gi = table[prev].float() + gz if table is not None else mm(gz, embed[prev], w["w_e"])
             gh = mm(b_hh, h, w["w_h"])
             i_r, i_u, i_n = gi.chunk(3, 1)
             h_r, h_u, h_n = gh.chunk(3, 1)
@@ -184,7 +268,7 @@ class SentenceAutoencoder(nn.Module):
             logits = mm(out_bias, mm(oz, h, w["w_oh"]), w["emb_t"])
             return logits, h
 
-        return torch.tanh(self.init_state(z)), fast
+        return rowwise(lambda r: torch.tanh(self.init_state(r)), z), fast
 
     def _inference_weights(self, device: torch.device) -> dict:
         """Transposed (and, on CPUs with native bf16, bfloat16) decoder weights, cached.
@@ -211,6 +295,10 @@ class SentenceAutoencoder(nn.Module):
             "w_oh": self.out_proj.weight.detach()[:, :hid].t().contiguous().to(dtype),
             "emb_t": self.embed.weight.detach().t().contiguous().to(dtype),
         }
+        if dtype == torch.bfloat16:
+            # embed[prev] @ w_e for every id at once: the same bf16 products row for row (a
+            # bf16 product's rows do not depend on the batch), 2 * vocab * 3H bytes.
+            weights["gi_table"] = torch.mm(self.embed.weight.detach().to(dtype), weights["w_e"])
         self._infer_cache = (key, weights)
         return weights
 
