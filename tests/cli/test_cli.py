@@ -56,7 +56,7 @@ def test_version(capsys):
 
 COMMANDS = ("encode", "decode", "reconstruct", "blend", "eval", "bench", "corpus",
             "train-tokenizer", "train", "vary", "sample", "arithmetic", "edit", "augment",
-            "direction", "index", "neighbors", "tui")
+            "direction", "index", "neighbors", "map", "similarity", "tui")
 
 
 def test_help_lists_every_command(capsys):

@@ -66,12 +66,14 @@ def test_a_shard_resumes_within_its_own_slice(capsys, mdir, src, tmp_path):
     rows = full.read_text(encoding="utf-8").splitlines(keepends=True)
     cut = tmp_path / "cut.jsonl"
     cut.write_text("".join(rows[:7]) + rows[7][:9], encoding="utf-8")  # 2 lines + 1 row + stub
+    record = full.with_name(full.name + ".job.json")
+    cut.with_name(cut.name + ".job.json").write_bytes(record.read_bytes())  # the same job
     stats = _augment(capsys, mdir, src, cut, "--shard", "2/2")
     assert stats["lines_skipped"] == 2 and stats["rows_written"] == 15
     assert cut.read_bytes() == full.read_bytes()
     code, _, err = run_cli(capsys, "augment", str(src), "-n", "3", "-o", str(cut), "--seed", "5",
                            "--no-progress", "--model", mdir, "--shard", "1/2")
-    assert code == 2 and "does not continue" in err
+    assert code == 2 and "holds another job (--shard 2/2, not 1/2)" in err
 
 
 @pytest.mark.parametrize("bad", ["3/2", "0/1", "half"])
