@@ -1,0 +1,130 @@
+"""`textlatent train --preset`: the next model's recipe, its new options (local shuffle, a larger
+share of long sentences, a token budget), and the one command end to end on the tiny corpus."""
+
+from __future__ import annotations
+
+import json
+import random
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from textlatent.cli import main
+from textlatent.corpus.lengths import format_histogram, length_histogram
+from textlatent.tokenizer import PAD_ID
+from textlatent.train import TrainConfig
+from textlatent.train.curve import learning_curve_svg
+from textlatent.train.data import local_shuffle, long_token_share, make_batches
+from textlatent.train.loop import _progress
+from textlatent.train.preset_run import ship_check
+from textlatent.train.presets import PRESETS, get_preset
+
+CORPUS = Path(__file__).parent / "data" / "tiny_corpus.txt"
+
+
+def test_local_shuffle_moves_tokens_a_few_places_and_keeps_padding():
+    ids = torch.arange(10, 40).reshape(2, 15)
+    ids[1, 9:] = PAD_ID
+    lengths = torch.tensor([15, 9])
+    gen = torch.Generator().manual_seed(0)
+    out = local_shuffle(ids, lengths, 3.0, gen)
+    assert not torch.equal(out, ids)
+    for row, n in enumerate(lengths.tolist()):
+        assert sorted(out[row, :n].tolist()) == sorted(ids[row, :n].tolist())
+        got = out[row, :n].tolist()
+        moved = [abs(got.index(t) - i) for i, t in enumerate(ids[row, :n].tolist())]
+        assert max(moved) <= 3
+    assert (out[1, 9:] == PAD_ID).all()
+    assert torch.equal(local_shuffle(ids, lengths, 0.5, gen), ids)  # a window under 1 moves none
+
+
+def test_long_weight_repeats_long_sentences_in_each_pass():
+    seqs = [np.arange(n) for n in [3] * 90 + [30] * 10]
+    plain = make_batches(seqs, 256, 64, random.Random(0))
+    assert sorted(i for b in plain for i in b) == list(range(100))
+    weighted = make_batches(seqs, 256, 64, random.Random(0), long_from=24, long_weight=3.0)
+    counts = np.bincount([i for b in weighted for i in b], minlength=100)
+    assert (counts[:90] == 1).all() and (counts[90:] == 3).all()
+    assert long_token_share(seqs, 24, 3.0) == pytest.approx(900 / (900 + 270))
+
+
+def test_a_token_budget_ends_training():
+    cfg = TrainConfig(tokens=1000)
+    assert _progress(cfg, 5, 0.0, 500) == 0.5
+    assert _progress(cfg, 5, 0.0, 1000) == 1.0
+
+
+def test_presets_v2_on_cpu_leaves_bf16_off_and_keeps_96_tokens():
+    train, model = get_preset("v2").configs(512, "cpu")
+    assert not train.bf16 and model.max_tokens == 96 and model.vocab_size == 512
+    assert train.seconds == PRESETS["v2"].minutes * 60
+    gpu, _ = get_preset("v2").configs(512, "cuda")
+    assert gpu.bf16
+    with pytest.raises(ValueError, match="known: v1, v2"):
+        get_preset("v9")
+
+
+def test_ship_check_compares_with_the_floors():
+    row = {"n": 10, "exact_match": 0.99}
+    heldout = {"by_length": {"1-5": row, "6-10": row, "16-20": {"n": 5, "exact_match": 0.7},
+                             "21+": {"n": 5, "exact_match": 0.5}}}
+    check = ship_check(heldout, {"blend": {"novelty": 2.5}})
+    assert {k: v[2] for k, v in check.items()} == {"16-20": False, "21+": True, "<=10": True,
+                                                   "novelty": True}
+
+
+def test_learning_curve_is_an_svg_with_both_lines():
+    rows = [{"tokens_seen": 1e6 * i, "loss": 5.0 / i, "dev_exact": 0.1 * i} for i in (1, 2, 3)]
+    root = ET.fromstring(learning_curve_svg(rows, "t"))
+    assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 2
+
+
+def test_length_histogram_counts_lines_by_words():
+    lines = ["one two three", "one two three", "a b c d e f g", " ".join(["w"] * 45), ""]
+    hist = length_histogram(lines)
+    assert hist["lines"] == 4 and hist["distinct"] == 3
+    assert hist["by_words"]["1-5"] == {"lines": 2, "distinct": 1}
+    assert hist["by_words"]["41+"] == {"lines": 1, "distinct": 1}
+    assert "| all | 4 | 3 | 1.000 |" in format_histogram(hist)
+
+
+def test_unknown_preset_is_one_clear_error(capsys, tmp_path):
+    code = main(["train", "--preset", "v9", "--corpus", str(CORPUS), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip() == ("textlatent: error: unknown preset 'v9' "
+                                         "(known: v1, v2)")
+
+
+@pytest.mark.slow
+def test_preset_command_trains_evaluates_and_resumes_on_the_tiny_corpus(tiny_model_dir, tmp_path,
+                                                                         capsys):
+    out = tmp_path / "v2"
+    args = ["train", "--preset", "v2", "--corpus", str(CORPUS), "--out", str(out),
+            "--tokenizer", str(tiny_model_dir / "tokenizer.model"), "--emb-dim", "16",
+            "--enc-hidden", "16", "--latent-dim", "16", "--dec-hidden", "32",
+            "--batch-tokens", "512", "--eval-limit", "30", "--no-progress"]
+    assert main([*args, "--steps", "4"]) == 0, capsys.readouterr().err
+    report = json.loads((out / "eval.json").read_text())
+    assert report["preset"] == "v2" and report["train"]["step"] == 4
+    assert report["recipe"]["long_weight"] == 2.0 and report["recipe"]["bf16"] is False
+    assert report["heldout"]["n"] == 30 and "21+" in report["heldout"]["by_length"]
+    assert report["heldout_greedy"]["n"] == 30
+    assert set(report["ship_check"]) == {"16-20", "21+", "<=10", "novelty"}
+    assert report["eval"]["blend"]["novelty"] >= 0
+    ET.parse(out / "learning_curve.svg")
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert config["model"]["max_tokens"] == 96 and config["model"]["dec_hidden"] == 32
+    from textlatent import load_model
+
+    assert load_model(out / "model").dim == 16
+    capsys.readouterr()
+    # The same command with a larger budget continues the saved run instead of starting over.
+    assert main([*args, "--steps", "7"]) == 0
+    assert "resuming the run" in capsys.readouterr().err
+    again = json.loads((out / "eval.json").read_text())
+    assert again["train"]["step"] == 7
+    rows = [json.loads(line) for line in (out / "model" / "log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == [4, 7]

@@ -1,0 +1,175 @@
+"""Small-model ablations at equal tokens: one short training run per recipe change, each scored
+on the held-out sentences (greedy exact, token accuracy and BLEU by length bucket) and on blend
+paths (novelty, endpoints, valid words). Every arm is a few-million-parameter model trained on the
+same number of target tokens from the same pre-tokenised corpus; a finished arm is skipped and an
+interrupted one resumes, so the whole sweep can be stopped and started again.
+
+    python -m textlatent.train.ablate --corpus data/corpus.txt --out runs/ablate \
+        --tokens 1500000 [--arms base96,long2 ...]
+
+Writes OUT/ARM/ (a run folder and `ablation.json`) and prints a markdown table of all done arms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict, replace
+from importlib import resources
+from pathlib import Path
+
+from ..backends.gru import ModelConfig
+from .loop import TrainConfig
+
+SMALL_MODEL = ModelConfig(emb_dim=128, enc_hidden=192, latent_dim=256, dec_hidden=384,
+                          max_tokens=96)
+SMALL_TRAIN = TrainConfig(lr=3e-3, warmup_steps=50, batch_tokens=4096, max_batch=256,
+                          word_drop=0.1, word_mask=0.05, latent_noise=0.15, seed=1,
+                          dev_size=200, checkpoint_every=60.0, eval_every=1e9)
+
+# name -> (model changes, recipe changes). "base96" is the reference every other arm changes.
+ARMS: dict[str, tuple[dict, dict]] = {
+    "base64": ({"max_tokens": 64}, {}),
+    "base96": ({}, {}),
+    "seed2": ({}, {"seed": 2}),
+    "long2": ({}, {"long_from": 24, "long_weight": 2.0}),
+    "long4": ({}, {"long_from": 24, "long_weight": 4.0}),
+    "noise0.05": ({}, {"latent_noise": 0.05}),
+    "noise0.30": ({}, {"latent_noise": 0.30}),
+    "drop0.20": ({}, {"word_drop": 0.20}),
+    "shuffle3": ({}, {"word_shuffle": 3.0}),
+    "dec576": ({"dec_hidden": 576}, {}),
+    "dec2layers": ({"dec_layers": 2}, {}),
+}
+
+
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("textlatent.data").joinpath(name)))
+
+
+def token_file(corpus: Path, tokenizer: Path, max_tokens: int, out_dir: Path) -> Path:
+    """The corpus without the evaluation and measurement sentences, tokenised and cut to
+    `max_tokens` - 1, saved once as OUT/tokens{max_tokens}.npz."""
+    from ..corpus.exclusions import load_exclusions
+    from ..tokenizer import Tokenizer
+    from .data import read_corpus, save_token_data, tokenize_corpus
+
+    path = out_dir / f"tokens{max_tokens}.npz"
+    if path.is_file():
+        return path
+    exclude = [_data_file(n) for n in ("eval_sentences.txt", "eval_pairs.tsv",
+                                       "heldout_sentences.txt", "heldout_pairs.tsv",
+                                       "parallel_pairs.tsv")]
+    texts, _ = read_corpus(corpus, load_exclusions(exclude))
+    save_token_data(path, tokenize_corpus(texts, Tokenizer(tokenizer), max_tokens))
+    return path
+
+
+def score(run: Path, heldout: Path, pair_files: list[Path]) -> dict:
+    """Greedy held-out reconstruction by length bucket and greedy blend metrics."""
+    from ..backends import load_model
+    from ..evaluate import blend_metrics, read_pairs, read_sentences, reconstruction_metrics
+    from ..fidelity import GREEDY
+
+    model = load_model(run)
+    rec = reconstruction_metrics(model, read_sentences(heldout), GREEDY)
+    keep = ("n", "exact_match", "token_accuracy", "bleu")
+    result = {"heldout": {k: rec[k] for k in keep},
+              "by_length": {name: {k: row[k] for k in keep}
+                            for name, row in rec["by_length"].items()}}
+    for path in pair_files:
+        blend = blend_metrics(model, read_pairs(path), 9, GREEDY, GREEDY)
+        result[f"blend_{path.stem}"] = {k: blend[k] for k in
+                                        ("endpoints", "progress", "novelty", "valid_words")}
+    return result
+
+
+def run_arm(name: str, corpus: Path, tokenizer: Path, out: Path, tokens: int) -> dict:
+    """Train arm `name` to `tokens` target tokens (resuming if it was cut short) and score it."""
+    from ..tokenizer import Tokenizer
+    from .checkpoint import read_state
+    from .loop import train
+
+    done = out / name / "ablation.json"
+    if done.is_file():
+        return json.loads(done.read_text())
+    model_changes, train_changes = ARMS[name]
+    model_cfg = replace(SMALL_MODEL, vocab_size=Tokenizer(tokenizer).vocab_size, **model_changes)
+    cfg = replace(SMALL_TRAIN, tokens=tokens, **train_changes)
+    data = token_file(corpus, tokenizer, model_cfg.max_tokens, out)
+    run = out / name
+    state = read_state(run)
+    resume = state is not None and state["tokens_seen"] < tokens
+    start = time.process_time()
+    if state is None or resume:
+        train(None, run, tokenizer=tokenizer, data=data, cfg=cfg, model_cfg=model_cfg,
+              resume=resume, progress=False)
+    train_cpu = time.process_time() - start
+    state = read_state(run)
+    result = {"arm": name, "model": asdict(model_cfg), "recipe": asdict(cfg) | {"model": None},
+              "tokens_seen": state["tokens_seen"], "steps": state["step"],
+              "train_seconds": round(state["elapsed"], 1), "train_cpu_s": round(train_cpu, 1),
+              **score(run, _data_file("heldout_sentences.txt"),
+                      [_data_file("heldout_pairs.tsv"), _data_file("eval_pairs.tsv")])}
+    done.write_text(json.dumps(result, indent=1))
+    return result
+
+
+def table(results: list[dict]) -> str:
+    """The arms as one markdown table."""
+    buckets = ("1-5", "6-10", "11-15", "16-20", "21+")
+    head = ("| arm | params changed | tokens | " + " | ".join(f"exact {b}" for b in buckets)
+            + " | tok_acc 16-20 | tok_acc 21+ | exact all | novelty held-out / eval | "
+              "valid words held-out |")
+    rows = [head, "|---|---|---:|" + "---:|" * (len(buckets) + 5)]
+    for r in results:
+        changes = {**ARMS[r["arm"]][0], **ARMS[r["arm"]][1]}
+        label = ", ".join(f"{k}={v}" for k, v in changes.items()) or "reference"
+        by = r["by_length"]
+        cells = [f"{by[b]['exact_match']:.3f}" if b in by else "" for b in buckets]
+        rows.append(
+            f"| {r['arm']} | {label} | {r['tokens_seen'] / 1e6:.2f} M | " + " | ".join(cells)
+            + f" | {by['16-20']['token_accuracy']:.3f} | {by['21+']['token_accuracy']:.3f}"
+            + f" | {r['heldout']['exact_match']:.3f}"
+            + f" | {r['blend_heldout_pairs']['novelty']:.2f} / "
+              f"{r['blend_eval_pairs']['novelty']:.2f}"
+            + f" | {r['blend_heldout_pairs']['valid_words']:.2f} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m textlatent.train.ablate",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--tokenizer", type=Path,
+                        default=Path(__file__).resolve().parent.parent / "models" / "builtin"
+                        / "tokenizer.model")
+    parser.add_argument("--tokens", type=int, default=1_500_000, help="target tokens per arm")
+    parser.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names")
+    parser.add_argument("--table", action="store_true", help="only print the table of done arms")
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    names = [n for n in args.arms.split(",") if n]
+    unknown = [n for n in names if n not in ARMS]
+    if unknown:
+        parser.error(f"unknown arms: {', '.join(unknown)}")
+    results = []
+    for name in names:
+        done = args.out / name / "ablation.json"
+        if args.table:
+            if done.is_file():
+                results.append(json.loads(done.read_text()))
+            continue
+        results.append(run_arm(name, args.corpus, args.tokenizer, args.out, args.tokens))
+        print(f"[ablate] {name} done", flush=True)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
