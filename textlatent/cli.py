@@ -340,7 +340,7 @@ def _train_configs(args: argparse.Namespace):
     from .tokenizer import Tokenizer
     from .train import TrainConfig
 
-    cfg = TrainConfig(seed=args.seed or 0, bf16=args.bf16)
+    cfg = TrainConfig(seed=args.seed or 0, bf16=bool(args.bf16))
     for name in RECIPE_OPTIONS:
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
@@ -422,8 +422,8 @@ def _train_preset(args: argparse.Namespace, corpus: Path) -> int:
     recipe = {k: getattr(args, k) for k in RECIPE_OPTIONS if getattr(args, k) is not None}
     if args.seed is not None:
         recipe["seed"] = args.seed
-    if args.bf16:
-        recipe["bf16"] = True
+    if args.bf16 is not None:
+        recipe["bf16"] = args.bf16
     data = resources.files("textlatent.data")
     heldout = tuple(Path(str(data.joinpath(n))) for n in ("heldout_sentences.txt",
                                                           "heldout_pairs.tsv"))
@@ -655,7 +655,8 @@ def _train_parser(sub) -> None:
     p.add_argument("--exclude", nargs="+", metavar="FILE",
                    help="files whose sentences are left out (default: the eval files and "
                         "the shipped held-out and parallel-pair files)")
-    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
+    p.add_argument("--bf16", action=argparse.BooleanOptionalAction,
+                   help="bfloat16 autocast (--no-bf16: float32, also for a preset that uses bf16)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     shape = p.add_argument_group("model shape")
     for name in SHAPE_OPTIONS:
