@@ -128,3 +128,18 @@ def test_preset_command_trains_evaluates_and_resumes_on_the_tiny_corpus(tiny_mod
     assert again["train"]["step"] == 7
     rows = [json.loads(line) for line in (out / "model" / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [4, 7]
+
+
+def test_token_file_leaves_out_excluded_sentences_and_cuts_to_the_limit(tiny_model_dir, tmp_path):
+    from textlatent.train.data import load_token_data
+    from textlatent.train.tokens import write_token_file
+
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    exclude = tmp_path / "exclude.txt"
+    exclude.write_text(lines[0] + "\n")
+    out = tmp_path / "tokens.npz"
+    counts = write_token_file(CORPUS, out, tiny_model_dir / "tokenizer.model", 8, [exclude])
+    seqs = load_token_data(out)
+    assert counts["excluded"] >= 1 and len(seqs) == counts["sentences"] == len(lines) - counts[
+        "excluded"]
+    assert max(len(s) for s in seqs) == 7 and counts["cut"] > 0

@@ -416,8 +416,10 @@ def _train_preset(args: argparse.Namespace, corpus: Path) -> int:
 
         if not torch.cuda.is_available():
             raise CliError("--device cuda was asked for but no CUDA device is available")
+    from .train.tokens import BUILTIN_TOKENIZER
+
     tokenizer = _existing_file(args.tokenizer, "tokenizer model") if args.tokenizer else \
-        Path(__file__).resolve().parent / "models" / "builtin" / "tokenizer.model"
+        BUILTIN_TOKENIZER
     shape = {k: getattr(args, k) for k in SHAPE_OPTIONS if getattr(args, k) is not None}
     recipe = {k: getattr(args, k) for k in RECIPE_OPTIONS if getattr(args, k) is not None}
     if args.seed is not None:
@@ -649,7 +651,8 @@ def _train_parser(sub) -> None:
     p.add_argument("--preset", metavar="NAME",
                    help="a named recipe (v1: the shipped model's, v2: the next one's): train, "
                         "then write OUT/model, OUT/eval.json and OUT/learning_curve.svg; "
-                        "resumes a run left in OUT; other options override the preset")
+                        "resumes a run left in OUT; other options override the preset; "
+                        "--corpus may be an .npz from python -m textlatent.train.tokens")
     p.add_argument("--eval-limit", type=_int_range(1, 10**6), metavar="N",
                    help="with --preset: score only the first N held-out sentences")
     p.add_argument("--exclude", nargs="+", metavar="FILE",

@@ -53,18 +53,11 @@ def _data_file(name: str) -> Path:
 def token_file(corpus: Path, tokenizer: Path, max_tokens: int, out_dir: Path) -> Path:
     """The corpus without the evaluation and measurement sentences, tokenised and cut to
     `max_tokens` - 1, saved once as OUT/tokens{max_tokens}.npz."""
-    from ..corpus.exclusions import load_exclusions
-    from ..tokenizer import Tokenizer
-    from .data import read_corpus, save_token_data, tokenize_corpus
+    from .tokens import write_token_file
 
     path = out_dir / f"tokens{max_tokens}.npz"
-    if path.is_file():
-        return path
-    exclude = [_data_file(n) for n in ("eval_sentences.txt", "eval_pairs.tsv",
-                                       "heldout_sentences.txt", "heldout_pairs.tsv",
-                                       "parallel_pairs.tsv")]
-    texts, _ = read_corpus(corpus, load_exclusions(exclude))
-    save_token_data(path, tokenize_corpus(texts, Tokenizer(tokenizer), max_tokens))
+    if not path.is_file():
+        write_token_file(corpus, path, tokenizer, max_tokens)
     return path
 
 

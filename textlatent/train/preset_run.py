@@ -59,8 +59,10 @@ def run_preset(preset: Preset, corpus: Path, out: Path, tokenizer: Path,
                exclude: list[Path] = (), eval_limit: int | None = None,
                progress: bool = True, log=print) -> dict:
     """Train `preset` into OUT/model (resuming if OUT/model holds a checkpoint), evaluate it and
-    draw its curve. `minutes` replaces the preset's time budget, `steps` adds a step cap, the
-    `*_changes` dicts override preset fields. Returns the eval.json content."""
+    draw its curve. `corpus` is a sentence file, or an `.npz` of token ids made (exclusions
+    applied) by `textlatent.train.tokens`. `minutes` replaces the preset's time budget, `steps`
+    adds a step cap, the `*_changes` dicts override preset fields. Returns eval.json's content.
+    """
     from ..backends import load_model
     from ..evaluate import evaluate
     from ..fidelity import GREEDY
@@ -83,8 +85,10 @@ def run_preset(preset: Preset, corpus: Path, out: Path, tokenizer: Path,
     if resume:
         log(f"resuming the run in {run} (its saved recipe; this command's time and step budget)")
     start = time.time()
-    result = train(corpus, run, tokenizer=tokenizer, cfg=cfg, model_cfg=model_cfg,
-                   resume=resume, exclude=exclude, device=device, name=f"textlatent-{preset.name}",
+    tokens = Path(corpus).suffix == ".npz"  # pre-tokenised by `python -m textlatent.train.tokens`
+    result = train(None if tokens else corpus, run, tokenizer=tokenizer,
+                   data=corpus if tokens else None, cfg=cfg, model_cfg=model_cfg, resume=resume,
+                   exclude=exclude, device=device, name=f"textlatent-{preset.name}",
                    progress=progress)
     train_wall = time.time() - start
     sentences = heldout[0]
