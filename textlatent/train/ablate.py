@@ -93,12 +93,17 @@ def score(run: Path, heldout: Path, pair_files: list[Path]) -> dict:
     """Greedy held-out reconstruction and teacher-forced loss by length bucket, and greedy
     blend metrics."""
     from ..backends import load_model
-    from ..evaluate import blend_metrics, read_pairs, read_sentences, reconstruction_metrics
-    from ..fidelity import GREEDY
+    from ..evaluate import (
+        GREEDY_SPEC,
+        blend_metrics,
+        read_pairs,
+        read_sentences,
+        reconstruction_metrics,
+    )
 
     model = load_model(run)
     sentences = read_sentences(heldout)
-    rec = reconstruction_metrics(model, sentences, GREEDY)
+    rec = reconstruction_metrics(model, sentences, GREEDY_SPEC)
     keep = ("n", "exact_match", "token_accuracy", "bleu")
     result = {"heldout": {k: rec[k] for k in keep},
               "by_length": {name: {k: row[k] for k in keep}
@@ -106,7 +111,7 @@ def score(run: Path, heldout: Path, pair_files: list[Path]) -> dict:
     for name, value in bucket_loss(model, sentences).items():
         result["by_length"][name]["loss"] = value
     for path in pair_files:
-        blend = blend_metrics(model, read_pairs(path), 9, GREEDY, GREEDY)
+        blend = blend_metrics(model, read_pairs(path), 9, GREEDY_SPEC)
         result[f"blend_{path.stem}"] = {k: blend[k] for k in
                                         ("endpoints", "progress", "novelty", "valid_words")}
     return result

@@ -64,8 +64,7 @@ def run_preset(preset: Preset, corpus: Path, out: Path, tokenizer: Path,
     adds a step cap, the `*_changes` dicts override preset fields. Returns eval.json's content.
     """
     from ..backends import load_model
-    from ..evaluate import evaluate
-    from ..fidelity import GREEDY
+    from ..evaluate import GREEDY_SPEC, evaluate
     from ..tokenizer import Tokenizer
     from .loop import train
 
@@ -103,7 +102,7 @@ def run_preset(preset: Preset, corpus: Path, out: Path, tokenizer: Path,
         "recipe": read_state(run)["train"], "train": result,
         "train_wall_s": round(train_wall, 1),
         "heldout": evaluate(model, sentences, heldout[1]),
-        "heldout_greedy": evaluate(model, sentences, heldout[1], budget=GREEDY, middle=GREEDY),
+        "heldout_greedy": evaluate(model, sentences, heldout[1], spec=GREEDY_SPEC),
         "eval": evaluate(model, evalset[0], evalset[1]),
         "files": {"heldout": str(sentences), "heldout_pairs": str(heldout[1]),
                   "eval": str(evalset[0]), "eval_pairs": str(evalset[1])},

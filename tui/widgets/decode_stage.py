@@ -43,7 +43,7 @@ def fidelity_note(decoded: Decoded) -> str:
     mark = fidelity_mark(decoded.fidelity)
     if not mark:
         return ""
-    rounds = sum(step.source.startswith("round") for step in decoded.steps)
+    rounds = sum(a.source.startswith("round") for a in decoded.attempts)
     said = "✓ verified" if mark == "✓" else f"fidelity {mark}"
     if rounds:
         return f"{said} after {rounds} correction round{'s' * (rounds > 1)}"
