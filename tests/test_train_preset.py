@@ -57,9 +57,10 @@ def test_a_token_budget_ends_training():
     assert _progress(cfg, 5, 0.0, 1000) == 1.0
 
 
-def test_presets_v2_on_cpu_leaves_bf16_off_and_keeps_96_tokens():
+def test_preset_v2_on_cpu_leaves_bf16_off_and_keeps_its_shape():
     train, model = get_preset("v2").configs(512, "cpu")
     assert not train.bf16 and model.max_tokens == 96 and model.vocab_size == 512
+    assert model.dec_hidden == 1024 and model.latent_dim == 512
     assert train.seconds == PRESETS["v2"].minutes * 60
     gpu, _ = get_preset("v2").configs(512, "cuda")
     assert gpu.bf16
@@ -109,7 +110,7 @@ def test_preset_command_trains_evaluates_and_resumes_on_the_tiny_corpus(tiny_mod
     assert main([*args, "--steps", "4"]) == 0, capsys.readouterr().err
     report = json.loads((out / "eval.json").read_text())
     assert report["preset"] == "v2" and report["train"]["step"] == 4
-    assert report["recipe"]["long_weight"] == 2.0 and report["recipe"]["bf16"] is False
+    assert report["recipe"]["eval_every"] == 60.0 and report["recipe"]["bf16"] is False
     assert report["heldout"]["n"] == 30 and "21+" in report["heldout"]["by_length"]
     assert report["heldout_greedy"]["n"] == 30
     assert set(report["ship_check"]) == {"16-20", "21+", "<=10", "novelty"}

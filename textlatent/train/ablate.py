@@ -5,7 +5,8 @@ same number of target tokens from the same pre-tokenised corpus; a finished arm 
 interrupted one resumes, so the whole sweep can be stopped and started again.
 
     python -m textlatent.train.ablate --corpus data/corpus.txt --out runs/ablate \
-        --tokenizer runs/ablate/tok2000/tokenizer.model --tokens 1000000 [--arms base,long3]
+        --tokenizer runs/ablate/tok2000/tokenizer.model --tokens 1200000 [--arms base,long3]
+    python -m textlatent.train.ablate --step-cost 1024,1088,1152
 
 Writes OUT/ARM/ (a run folder and `ablation.json`) and prints a markdown table of all done arms.
 """
@@ -19,7 +20,7 @@ from dataclasses import asdict, replace
 from importlib import resources
 from pathlib import Path
 
-from ..backends.gru import ModelConfig
+from ..backends.gru import ModelConfig, SentenceAutoencoder
 from .loop import TrainConfig
 
 SMALL_MODEL = ModelConfig(emb_dim=96, enc_hidden=128, latent_dim=192, dec_hidden=256,
@@ -148,6 +149,43 @@ def run_arm(name: str, corpus: Path, tokenizer: Path, out: Path, tokens: int) ->
     return result
 
 
+def decode_step_cost(widths: list[int], batches: tuple[int, ...] = (1, 9), steps: int = 40,
+                     repeats: int = 25) -> dict:
+    """Median time of one greedy decode step (the inference path) of the shipped shape with each
+    decoder width, relative to the first width, per batch size; widths timed in turn."""
+    import statistics
+
+    import torch
+
+    nets = {}
+    for width in widths:
+        torch.manual_seed(0)
+        cfg = ModelConfig(emb_dim=256, enc_hidden=512, latent_dim=512, dec_hidden=width)
+        nets[width] = SentenceAutoencoder(cfg).eval()
+
+    def run(net, b: int) -> float:
+        with torch.inference_mode():
+            z = torch.nn.functional.normalize(torch.randn(b, 512), dim=-1)
+            h, step = net.fast_stepper(z)
+            prev = torch.full((b,), 2, dtype=torch.long)
+            start = time.perf_counter()
+            for _ in range(steps):
+                logits, h = step(prev, h)
+                prev = logits.argmax(-1)
+            return time.perf_counter() - start
+
+    out = {}
+    for b in batches:
+        times = {w: [] for w in widths}
+        for _ in range(repeats + 1):  # the first round warms up
+            for w, net in nets.items():
+                times[w].append(run(net, b))
+        base = statistics.median(times[widths[0]][1:])
+        out[f"batch {b}"] = {w: round(statistics.median(t[1:]) / base, 3)
+                             for w, t in times.items()}
+    return out
+
+
 def table(results: list[dict]) -> str:
     """The arms as one markdown table."""
     buckets = ("1-5", "6-10", "11-15", "16-20", "21+")
@@ -174,19 +212,27 @@ def table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m textlatent.train.ablate",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, help="the sentence file (to train arms)")
+    parser.add_argument("--out", type=Path, default=Path("runs/ablate"))
     parser.add_argument("--tokenizer", type=Path,
                         default=Path(__file__).resolve().parent.parent / "models" / "builtin"
                         / "tokenizer.model")
     parser.add_argument("--tokens", type=int, default=1_000_000, help="target tokens per arm")
     parser.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names")
     parser.add_argument("--table", action="store_true", help="only print the table of done arms")
+    parser.add_argument("--step-cost", metavar="W,W,...",
+                        help="only time a decode step of the shipped shape at these decoder "
+                             "widths, relative to the first")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
+    if args.step_cost:
+        print(json.dumps(decode_step_cost([int(w) for w in args.step_cost.split(",")])))
+        return 0
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.corpus is None and not args.table:
+        parser.error("--corpus is needed to train arms")
     names = [n for n in args.arms.split(",") if n]
     unknown = [n for n in names if n not in ARMS]
     if unknown:
