@@ -121,6 +121,7 @@ def test_preset_command_trains_evaluates_and_resumes_on_the_tiny_corpus(tiny_mod
     from textlatent import load_model
 
     assert load_model(out / "model").dim == 16
+    assert load_model(out / "model_fp16").dim == 16
     capsys.readouterr()
     # The same command with a larger budget continues the saved run instead of starting over.
     assert main([*args, "--steps", "7"]) == 0

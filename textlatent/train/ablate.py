@@ -41,6 +41,7 @@ ARMS: dict[str, tuple[dict, dict]] = {
     "shuffle3": ({}, {"word_shuffle": 3.0}),
     "dec2layers": ({"dec_layers": 2}, {}),
     "dec384": ({"dec_hidden": 384}, {}),
+    "dec384seed2": ({"dec_hidden": 384}, {"seed": 2}),
     "noise0.05": ({}, {"latent_noise": 0.05}),
     "drop0.20": ({}, {"word_drop": 0.20}),
     "max64": ({"max_tokens": 64}, {}),

@@ -2,6 +2,7 @@
 the held-out and evaluation-file metrics and draw the learning curve, all into one folder:
 
     OUT/model/               the model folder (+ checkpoint files, log.jsonl, dev.txt)
+    OUT/model_fp16/          the same model with float16 weights (as the builtin one ships)
     OUT/eval.json            held-out (default decode and greedy) and evaluation-file metrics,
                              the recipe, and the ship check of the next builtin model
     OUT/learning_curve.svg   loss and dev exact against tokens seen
@@ -88,7 +89,7 @@ def run_preset(preset: Preset, corpus: Path, out: Path, tokenizer: Path,
     result = train(None if tokens else corpus, run, tokenizer=tokenizer,
                    data=corpus if tokens else None, cfg=cfg, model_cfg=model_cfg, resume=resume,
                    exclude=exclude, device=device, name=f"textlatent-{preset.name}",
-                   progress=progress)
+                   progress=progress, half_copy=out / "model_fp16")
     train_wall = time.time() - start
     sentences = heldout[0]
     if eval_limit is not None:
