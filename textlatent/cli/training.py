@@ -165,6 +165,8 @@ def train_preset(args: argparse.Namespace, corpus: Path) -> int:
                             minutes=args.minutes, steps=args.steps, model_changes=shape,
                             train_changes=recipe, exclude=exclude, eval_limit=args.eval_limit,
                             progress=not args.no_progress)
+    if "ship_check" not in report:  # under torchrun, the first process reports
+        return 0
     if args.json:
         emit_json({"out": str(args.out), "ship_check": report["ship_check"],
                    "train": report["train"]})

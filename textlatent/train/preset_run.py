@@ -11,6 +11,7 @@ the held-out and evaluation-file metrics and draw the learning curve, all into o
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -91,6 +92,8 @@ def run_preset(preset: Preset, corpus: Path, out: Path, tokenizer: Path,
                    exclude=exclude, device=device, name=f"textlatent-{preset.name}",
                    progress=progress, half_copy=out / "model_fp16")
     train_wall = time.time() - start
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun the first process evaluates
+        return {"preset": preset.name, "train": result}
     sentences = heldout[0]
     if eval_limit is not None:
         lines = [s for s in Path(sentences).read_text(encoding="utf-8").splitlines() if s.strip()]
