@@ -145,3 +145,23 @@ def test_token_file_leaves_out_excluded_sentences_and_cuts_to_the_limit(tiny_mod
     assert counts["excluded"] >= 1 and len(seqs) == counts["sentences"] == len(lines) - counts[
         "excluded"]
     assert max(len(s) for s in seqs) == 7 and counts["cut"] > 0
+
+
+def test_email_source_keeps_the_writers_own_sentences(tmp_path):
+    from textlatent.corpus.sources.spam_assassin import extract_spam_assassin
+
+    raw = ("From someone@example.org  Thu Aug 22 14:23:39 2002\nSubject: dinner\n"
+           "Content-Type: text/plain; charset=us-ascii\n\n"
+           "We should meet at the station before the train leaves for the coast on Friday.\n"
+           "> I quoted this line from the last message.\n\n"
+           "Bring the map.\n-- \nJohn, who signs every mail with a long signature line.\n")
+    folder = tmp_path / "package" / "data" / "easy-ham-1"
+    folder.mkdir(parents=True)
+    (folder / "00001.json").write_text(json.dumps({"id": "00001", "text": raw}))
+    spam = tmp_path / "package" / "data" / "spam-1"
+    spam.mkdir()
+    (spam / "00001.json").write_text(json.dumps({"id": "00001", "text": raw.replace(
+        "We should", "Buy now and")}))
+    assert list(extract_spam_assassin(tmp_path)) == [
+        "We should meet at the station before the train leaves for the coast on Friday.",
+        "Bring the map."]
