@@ -71,7 +71,7 @@ def train_configs(args: argparse.Namespace):
     from ..tokenizer import Tokenizer
     from ..train import TrainConfig
 
-    cfg = TrainConfig(seed=args.seed, bf16=args.bf16)
+    cfg = TrainConfig(seed=args.seed or 0, bf16=bool(args.bf16))
     for name in RECIPE_OPTIONS:
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
@@ -95,6 +95,8 @@ def train_configs(args: argparse.Namespace):
 def cmd_train(args: argparse.Namespace) -> int:
     """Train or fine-tune a model and write its folder."""
     corpus = existing_file(args.corpus, "corpus file")
+    if args.preset:
+        return train_preset(args, corpus)
     if args.init:
         from ..backends import backend_for, load_model
 
@@ -126,6 +128,55 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"wrote model folder {args.out}")
         for key, value in result.items():
             print(f"  {key:14}{fmt(value)}")
+    return 0
+
+
+def train_preset(args: argparse.Namespace, corpus: Path) -> int:
+    """`train --preset NAME`: train, evaluate on the held-out files, draw the curve."""
+    if args.init:
+        raise CliError("--preset trains from scratch; it cannot be combined with --init")
+    from ..train.preset_run import run_preset
+    from ..train.presets import get_preset
+    from ..train.tokens import BUILTIN_TOKENIZER
+
+    try:
+        preset = get_preset(args.preset)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise CliError("--device cuda was asked for but no CUDA device is available")
+    tokenizer = existing_file(args.tokenizer, "tokenizer model") if args.tokenizer \
+        else BUILTIN_TOKENIZER
+    shape = {k: getattr(args, k) for k in SHAPE_OPTIONS if getattr(args, k) is not None}
+    recipe = {k: getattr(args, k) for k in RECIPE_OPTIONS if getattr(args, k) is not None}
+    if args.seed is not None:
+        recipe["seed"] = args.seed
+    if args.bf16 is not None:
+        recipe["bf16"] = args.bf16
+    exclude = [existing_file(p, "exclude file", True) for p in args.exclude] if args.exclude \
+        else [eval_file("sentences"), eval_file("pairs"), *measurement_files()]
+    heldout = measurement_files()[:2]
+    with contextlib.redirect_stdout(sys.stderr):
+        report = run_preset(preset, corpus, Path(args.out), tokenizer, (heldout[0], heldout[1]),
+                            (eval_file("sentences"), eval_file("pairs")), device=args.device,
+                            minutes=args.minutes, steps=args.steps, model_changes=shape,
+                            train_changes=recipe, exclude=exclude, eval_limit=args.eval_limit,
+                            progress=not args.no_progress)
+    if "ship_check" not in report:  # under torchrun, the first process reports
+        return 0
+    if args.json:
+        emit_json({"out": str(args.out), "ship_check": report["ship_check"],
+                   "train": report["train"]})
+        return 0
+    print(f"wrote {args.out}/model, {args.out}/eval.json, {args.out}/learning_curve.svg")
+    by = report["heldout"]["by_length"]
+    print("held-out exact (default decode): " + ", ".join(
+        f"{name} {row['exact_match']:.3f}" for name, row in by.items()))
+    for name, (value, floor, ok) in report["ship_check"].items():
+        print(f"  {name:8}{fmt(value)} (floor {floor}) {'ok' if ok else 'below'}")
     return 0
 
 
@@ -161,11 +212,19 @@ def register(sub) -> None:
     length.add_argument("--steps", type=int_range(1, 10**9), metavar="N")
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--preset", metavar="NAME",
+                   help="a named recipe (v1: the shipped model's, v2: the next one's): train, "
+                        "then write OUT/model, OUT/eval.json and OUT/learning_curve.svg; "
+                        "resumes a run left in OUT; other options override the preset; "
+                        "--corpus may be an .npz from python -m textlatent.train.tokens")
+    p.add_argument("--eval-limit", type=int_range(1, 10**6), metavar="N",
+                   help="with --preset: score only the first N held-out sentences")
     p.add_argument("--exclude", nargs="+", metavar="FILE",
                    help="files whose sentences are left out (default: the eval files and "
                         "the shipped held-out and parallel-pair files)")
-    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
+    p.add_argument("--bf16", action=argparse.BooleanOptionalAction,
+                   help="bfloat16 autocast (--no-bf16: float32, also for a preset that uses bf16)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     shape = p.add_argument_group("model shape")
     for name in SHAPE_OPTIONS:

@@ -87,9 +87,17 @@ def load_token_data(path: Path) -> list[np.ndarray]:
 
 
 def make_batches(seqs: list[np.ndarray], batch_tokens: int, max_batch: int,
-                 rng: random.Random) -> list[list[int]]:
-    """Length-bucketed batches of indices (similar lengths together), in shuffled order."""
+                 rng: random.Random, long_from: int = 0,
+                 long_weight: float = 1.0) -> list[list[int]]:
+    """Length-bucketed batches of indices (similar lengths together), in shuffled order.
+
+    With `long_weight` > 1, each sequence of at least `long_from` tokens appears that many
+    times per pass on average (the integer part always, the rest by chance), so long sentences
+    get a larger share of the batches.
+    """
     order = list(range(len(seqs)))
+    if long_weight != 1.0 and long_from > 0:
+        order = _weighted_order(seqs, long_from, long_weight, rng)
     rng.shuffle(order)
     batches = []
     for start in range(0, len(order), 100 * max_batch):
@@ -109,6 +117,25 @@ def make_batches(seqs: list[np.ndarray], batch_tokens: int, max_batch: int,
     return batches
 
 
+def _weighted_order(seqs: list[np.ndarray], long_from: int, weight: float,
+                    rng: random.Random) -> list[int]:
+    whole, part = int(weight), weight - int(weight)
+    order = []
+    for i, s in enumerate(seqs):
+        if len(s) < long_from:
+            order.append(i)
+        else:
+            order.extend([i] * (whole + (rng.random() < part)))
+    return order
+
+
+def long_token_share(seqs: list[np.ndarray], long_from: int, long_weight: float = 1.0) -> float:
+    """Share of training tokens in sequences of at least `long_from` tokens, after weighting."""
+    long = sum(len(s) for s in seqs if len(s) >= long_from) * long_weight
+    short = sum(len(s) for s in seqs if len(s) < long_from)
+    return long / max(long + short, 1)
+
+
 def collate(seqs: list[np.ndarray], idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
     """Padded ids (batch, longest) and lengths of the sequences `idx`."""
     lengths = torch.tensor([max(len(seqs[i]), 1) for i in idx])
@@ -118,9 +145,27 @@ def collate(seqs: list[np.ndarray], idx: list[int]) -> tuple[torch.Tensor, torch
     return ids, lengths
 
 
+def local_shuffle(ids: torch.Tensor, lengths: torch.Tensor, window: float,
+                  gen: torch.Generator | None = None) -> torch.Tensor:
+    """Move each token at most `window` places: sort positions by index + uniform(0, window).
+
+    Padding stays at the end; `window` < 1 leaves the order as it is.
+    """
+    b, t = ids.shape
+    pos = torch.arange(t, device=ids.device, dtype=torch.float)[None, :].expand(b, t)
+    key = pos + torch.rand(b, t, device=ids.device, generator=gen) * window
+    valid = pos < lengths[:, None]
+    key = torch.where(valid, key, pos + t + window)  # padding sorts after every token
+    return ids.gather(1, key.argsort(dim=1))
+
+
 def add_noise(ids: torch.Tensor, lengths: torch.Tensor, drop: float, mask: float,
-              gen: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Denoising input: delete tokens with prob `drop`, replace with UNK with prob `mask`."""
+              gen: torch.Generator | None = None,
+              shuffle: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Denoising input: delete tokens with prob `drop`, replace with UNK with prob `mask`, and
+    (with `shuffle` > 0) move tokens up to `shuffle` places (`local_shuffle`)."""
+    if shuffle > 0:
+        ids = local_shuffle(ids, lengths, shuffle, gen)
     b, t = ids.shape
     valid = torch.arange(t, device=ids.device)[None, :] < lengths[:, None]
     r = torch.rand(b, t, device=ids.device, generator=gen)

