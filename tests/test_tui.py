@@ -23,8 +23,8 @@ from textlatent.fidelity import decode_path, decode_verified
 from tui.actions import ACTIONS, palette_actions
 from tui.app import TextLatentApp, check_model_folder, run_app
 from tui.messages import ModelLoaded
-from tui.session import printable
 from tui.slides import STAGES, load_pairs, load_slide, load_starters, parse_slide
+from tui.text import printable
 from tui.widgets.export_screen import ExportScreen
 from tui.widgets.help_screen import HelpScreen
 from tui.widgets.latent_heatmap import GLYPHS, LatentHeatmap, glyph_for, grid_shape
@@ -456,9 +456,9 @@ async def test_copy_latent_puts_json_on_the_clipboard(model, tmp_path):
         await pilot.pause()
         data = json.loads(app.clipboard)
         assert data["kind"] == "blend" and data["t"] == 0.5
-        assert len(data["latent"]) == model.dim
-        np.testing.assert_allclose(data["latent"], app.session.current_latent, atol=1e-5)
-        assert data["text"] == app.main.decode_stage.decoded_text
+        assert len(data["latents"][0]) == model.dim
+        np.testing.assert_allclose(data["latents"][0], app.session.current_latent, atol=1e-5)
+        assert data["texts"] == [app.main.decode_stage.decoded_text]
         # bug 9: it says what was attempted (OSC 52), not that it worked, and offers a file
         note = notes(app)[-1]
         assert "OSC 52" in note and "Copied to clipboard" not in note and "w saves" in note
@@ -481,8 +481,8 @@ async def test_copy_in_the_sentence_list_copies_the_highlighted_sentence(model):
         await pilot.pause()
         data = json.loads(app.clipboard)
         entry = app.session.entries[1]
-        assert data["kind"] == "sentence" and data["text"] == entry.text
-        np.testing.assert_allclose(data["latent"], entry.latent, atol=1e-5)
+        assert data["kind"] == "sentence" and data["texts"] == [entry.text]
+        np.testing.assert_allclose(data["latents"][0], entry.latent, atol=1e-5)
         np.testing.assert_allclose(app.main.encode_stage.heatmap.values, entry.latent)
 
 

@@ -18,7 +18,8 @@ from textlatent import blend_path
 from textlatent.fidelity import DEFAULT, PATH_MIDDLE, VERIFIED_AT, decode_path, decode_verified
 from tui.app import TextLatentApp
 from tui.path_decoder import batch_size, decode_progressively, nearest, path_budgets
-from tui.session import Session, fidelity_mark
+from tui.session import Session
+from tui.text import fidelity_mark
 
 ROOT = Path(__file__).resolve().parents[1]
 HF_TINY = ROOT / "tests" / "data" / "hf_tiny"

@@ -10,7 +10,8 @@ import pytest
 
 from textlatent.latent import blend_path
 from tui.actions import ACTIONS, SCOPES, bindings, keys_table, palette_actions
-from tui.session import TRANSFORMS, Session, byte_share, printable
+from tui.session import TRANSFORMS, Session, byte_share
+from tui.text import printable
 from tui.widgets.blend_slider import tick_row
 
 ROOT = Path(__file__).resolve().parents[1]

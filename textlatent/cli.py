@@ -177,11 +177,12 @@ def _read_latents(source: str | None) -> dict:
         raise CliError(f"{where} is not valid JSON: {exc}") from exc
     except RecursionError:
         raise CliError(f"{where} is nested too deeply to be latents") from None
-    if isinstance(data, list):
-        data = {"latents": data}
-    if not isinstance(data, dict) or not isinstance(data.get("latents"), list):
-        raise CliError(f"{where} must be a JSON object with a \"latents\" list")
-    return data
+    from . import latent_file
+
+    try:  # every latent file: encode --json, the app's w / c / e, arithmetic --json
+        return latent_file.parse(data, where)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_decode(args: argparse.Namespace) -> int:

@@ -333,7 +333,10 @@ class TextLatentApp(App[int]):
     # -- help and commands -------------------------------------------------------------------
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(help_markdown(INTRO)))
+            from .modes import MODES
+
+            sections = {m.title: m.help for m in MODES.values()}
+            self.push_screen(HelpScreen(help_markdown(INTRO, sections)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
@@ -341,5 +344,8 @@ class TextLatentApp(App[int]):
                 yield command
         for act in palette_actions():
             namespace = self if act.target == "app" else self.main
+            name = act.action.split("(")[0]
+            if act.target == "screen" and not self.main.check_action(name, ()):
+                continue  # acts in another mode only
             yield SystemCommand(act.palette, act.help,
                                 partial(self.run_action, act.action, namespace))

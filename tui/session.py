@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,53 +19,23 @@ from typing import Any
 import numpy as np
 
 from textlatent import transforms as registry
-from textlatent.fidelity import VERIFIED_AT, Decoded, Step
+from textlatent.fidelity import Decoded, Step
 from textlatent.latent import cosine
+from textlatent.latent_file import SESSION_FORMAT, latent_list
 
 from .decoding import DECODE_PARAMS, decode_defaults
+from .text import printable
 
 METHODS = ("slerp", "lerp")
 TRANSFORMS: tuple[str, ...] = tuple(registry.names())  # the Transform stage's modes
 EDITABLE_KINDS = (int, float, str)  # parameters the forms can step through (not tuples)
 TERM_WEIGHT = registry.Param("weight", "Weight", float, 1.0, -10.0, 10.0,
                              help="this term's weight in the sum (0 drops the term)")
-SESSION_FORMAT = "textlatent-session/1"
+ROLE_INPUTS = ("a", "b", "source", "terms", "prior", "direction")
+"""The registry roles the session can fill: blend's ends, the highlighted sentence, arithmetic's
+terms, the model's prior and edit's direction (a new mode reuses these names)."""
 UNDO_DEPTH = 1  # the last remove or clear; older states would hold their latents forever
 BYTE_SHARE_WARNING = 0.3  # this share of byte-fallback pieces or more: probably not English
-
-
-def printable(text: str) -> str:
-    """Text safe to draw in a terminal, one cell per cell that terminals agree on.
-
-    Control characters become visible symbols; emoji variation selectors are dropped,
-    because terminals disagree on whether they widen the character before them (tmux does
-    not, Rich does), which shifts everything after them by a column.
-    """
-    out = []
-    for ch in text:
-        if ch in "\t\n\r":
-            out.append(" ")
-        elif ch in "\ufe0e\ufe0f":
-            continue
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            out.append("\N{REPLACEMENT CHARACTER}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def latent_list(z: np.ndarray) -> list[float]:
-    """A latent as a JSON-friendly list (6 decimals is far below what changes a decode)."""
-    return [round(float(v), 6) for v in np.asarray(z, np.float32).ravel()]
-
-
-def fidelity_mark(fidelity: float | None) -> str:
-    """✓ for a verified decode (its text encodes back to its latent), else the cosine: '0.97'."""
-    if fidelity is None or math.isnan(fidelity):
-        return ""
-    if fidelity >= VERIFIED_AT:
-        return "✓"
-    return f"{math.floor(fidelity * 100) / 100:.2f}"  # rounded down: never 1.00 unverified
 
 
 def byte_share(pieces: list[str]) -> float:
@@ -535,41 +504,47 @@ class Session:
             self.changed()
 
     # what the transform needs
-    def _inputs(self) -> tuple[str | None, dict[str, Any], tuple]:
-        """(why it cannot run, or None; the registry inputs; their identity for the key)."""
-        name = self.transform
-        if name == "blend":
-            if self.a is None or self.b is None:
-                return "ends", {}, ()
-            ends = (self.a, self.b)
-            ready = all(e.ready for e in ends)
-            return (None if ready else "encoding",
-                    {"a": self.a.latent, "b": self.b.latent}, (self.a_id, self.b_id))
-        if name == "sample":
-            if self.extras.prior is None:
-                return "prior", {}, ()
-            return None, {"prior": self.extras.prior}, (id(self.extras.prior),)
-        if name == "arithmetic":
-            terms = [self.get(i) for i, _ in self.terms]
-            if not terms:
-                return "terms", {}, ()
-            if not all(e is not None and e.ready for e in terms):
-                return "encoding", {}, ()
-            return (None, {"terms": [e.latent for e in terms]}, tuple(self.terms))
-        # vary and edit: the highlighted sentence
-        source = self.selected
-        if source is None:
-            return "source", {}, ()
-        if not source.ready:
-            return "encoding", {}, ()
-        inputs: dict[str, Any] = {"source": source.latent}
-        ident: tuple = (source.id,)
-        if name == "edit":
+    def _role_input(self, role: registry.Role) -> tuple[str | None, Any, Any, list[Entry]]:
+        """One registry role filled from the session: (why it is missing, or None; the value;
+        its identity for the path key; the sentences it uses, which must be encoded)."""
+        name = role.name
+        if name in ("a", "b"):
+            entry = self.a if name == "a" else self.b
+            if entry is None:
+                return "ends", None, None, []
+            return None, entry.latent, entry.id, [entry]
+        if name == "source":
+            entry = self.selected
+            if entry is None:
+                return "source", None, None, []
+            return None, entry.latent, entry.id, [entry]
+        if name == "terms":
+            entries = [self.get(i) for i, _ in self.terms]
+            if not entries or any(e is None for e in entries):
+                return "terms", None, None, []
+            return None, [e.latent for e in entries], tuple(self.terms), entries
+        if name == "prior":
+            prior = self.extras.prior
+            return ("prior" if prior is None else None), prior, id(prior), []
+        if name == "direction":
             if self.direction is None:
-                return "direction", {}, ()
-            inputs["direction"] = self.extras.directions[self.direction]
-            ident += (self.direction,)
-        return None, inputs, ident
+                return "direction", None, None, []
+            return None, self.extras.directions[self.direction], self.direction, []
+        raise ValueError(f"the app has no input for role {name!r} of {self.transform}")
+
+    def _inputs(self) -> tuple[str | None, dict[str, Any], tuple]:
+        """(why it cannot run, or None; the registry inputs; their identity for the key).
+
+        Each role of the current transform is filled from the session by its name (ROLE_INPUTS);
+        a missing input is named before one that is still encoding."""
+        filled = [(role, self._role_input(role)) for role in self.spec.roles]
+        for _, (why, _, _, _) in filled:
+            if why:
+                return why, {}, ()
+        if not all(e.ready for _, (_, _, _, entries) in filled for e in entries):
+            return "encoding", {}, ()
+        inputs = {role.name: value for role, (_, value, _, _) in filled}
+        return None, inputs, tuple(ident for _, (_, _, ident, _) in filled)
 
     def _registry_params(self) -> dict[str, Any]:
         spec = self.spec

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .session import Session, json_float, latent_list, write_export
+from textlatent.latent_file import latents_document
+
+from .session import Session, json_float, write_export
 
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
@@ -23,25 +25,25 @@ def model_info(model: TextAutoencoder | None, model_path: str | Path | None) -> 
 def latent_json(session: Session, model_name: str | None,
                 source: str = "blend") -> dict[str, Any] | None:
     """The current row's latent ('blend': of whatever transform is on, else the selected
-    sentence's) or the sentence's."""
-    if source == "blend" and session.current_latent is not None \
-            and session.transform != "blend":
-        return {"model": model_name, "kind": session.transform,
-                "params": {k: v for k, v in session.params.items() if k != "weights"},
-                "row": session.current_label(), "text": session.current_text,
-                "latent": latent_list(session.current_latent)}
-    if source == "blend" and session.current_latent is not None:
+    sentence's) or the sentence's, as a latents file (`textlatent.latent_file`) that
+    `textlatent decode` reads."""
+    z = session.current_latent
+    if source == "blend" and z is not None and session.transform != "blend":
+        return latents_document(
+            z, model=model_name, texts=[session.current_text], kind=session.transform,
+            params={k: v for k, v in session.params.items() if k != "weights"},
+            row=session.current_label())
+    if source == "blend" and z is not None:
         decoded = session.current_decoded
-        return {"model": model_name, "kind": "blend", "a": session.a.text,
-                "b": session.b.text, "method": session.method, "t": round(session.t, 6),
-                "text": session.current_text,
-                "fidelity": json_float(decoded and decoded.fidelity),
-                "latent": latent_list(session.current_latent)}
+        return latents_document(
+            z, model=model_name, texts=[session.current_text], kind="blend",
+            a=session.a.text, b=session.b.text, method=session.method,
+            t=round(session.t, 6), fidelity=[json_float(decoded and decoded.fidelity)])
     entry = session.selected
     if entry is not None and entry.ready:
-        return {"model": model_name, "kind": "sentence", "text": entry.text,
-                "reconstruction": entry.reconstruction, "fidelity": json_float(entry.fidelity),
-                "latent": latent_list(entry.latent)}
+        return latents_document(
+            entry.latent, model=model_name, texts=[entry.text], kind="sentence",
+            reconstruction=entry.reconstruction, fidelity=[json_float(entry.fidelity)])
     return None
 
 

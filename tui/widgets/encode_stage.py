@@ -13,7 +13,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from ..session import Entry, Session, fidelity_mark, printable
+from ..session import Entry, Session
+from ..text import fidelity_mark, printable
 from .latent_heatmap import LatentHeatmap
 from .stage import Stage
 

@@ -12,7 +12,9 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ..actions import bindings
-from ..session import Session, printable
+from ..modes import mode
+from ..session import Session
+from ..text import printable
 from .sentence_list import SentenceList
 from .stage import Stage
 
@@ -101,18 +103,5 @@ class InputStage(Stage):
 
 
 def hint(session: Session, focus: str) -> str:
-    """What to do next, given what has focus ('input', 'list', 'slider' or 'other')."""
-    if focus == "input":
-        if not session.entries:
-            return "Enter encodes · Esc leaves the input (then p: a starter pair)"
-        return "Enter encodes · Esc or Tab leaves the input"
-    if focus == "list":
-        if not session.entries:
-            return "No sentences: press 1 to type one, or p for a starter pair"
-        end = session.next_end.upper()
-        return f"Enter makes it {end} · a / b set A / B · Delete removes · c copies its z"
-    if not session.entries:
-        return "No sentences yet: press 1 to type one, or p for a starter pair"
-    if session.a is None or session.b is None:
-        return "Press 2, highlight a sentence, then a / b to pick the ends"
-    return "1 types · 2 picks sentences · 3 moves the slider (← →) · F1 help"
+    """What to do next, given the mode and what has focus ('input', 'list', 'slider', …)."""
+    return mode(session.transform).hint(session, focus)

@@ -11,11 +11,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..actions import bindings, section_keys
-from ..session import Entry, Session, fidelity_mark, printable
+from ..modes import mode
+from ..session import Entry, Session
+from ..text import fidelity_mark, printable
 
 
 class SentenceList(OptionList):
-    """One row per sentence: its A/B role and text; the reconstruction under it unless exact;
+    """One row per sentence: the current mode's mark (A/B, a term's weight, src) and its
+    text; the reconstruction under it unless exact;
     at the right the reconstruction's fidelity (✓ verified, else cos(z, encode(text)))."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("list"), *section_keys()]
@@ -50,9 +53,9 @@ class SentenceList(OptionList):
 
     def _row(self, session: Session, entry: Entry) -> Table:
         style = self.get_component_rich_style
-        role = session.role(entry)
+        role = mode(session.transform).mark(session, entry)
         grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
-        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(width=3, no_wrap=True)
         grid.add_column(ratio=1)
         grid.add_column(width=4, no_wrap=True, justify="right")  # ✓ or the fidelity: 0.97
         role_text = Text(role or "·", style=style("sentence-list--role")
@@ -108,5 +111,5 @@ class SentenceList(OptionList):
         self.call_after_refresh(self.scroll_to_highlight)
 
     def _row_key(self, session: Session, entry: Entry) -> tuple:
-        return (session.role(entry), entry.text, entry.truncated, entry.reconstruction,
-                entry.error, entry.foreign, entry.fidelity, self._waiting)
+        return (mode(session.transform).mark(session, entry), entry.text, entry.truncated,
+                entry.reconstruction, entry.error, entry.foreign, entry.fidelity, self._waiting)
