@@ -23,10 +23,11 @@ from textlatent.fidelity import decode_path, decode_verified
 from tui.actions import ACTIONS, palette_actions
 from tui.app import TextLatentApp, check_model_folder, run_app
 from tui.messages import ModelLoaded
+from tui.modes import MODES
+from tui.screens.export import ExportScreen
+from tui.screens.help import HelpScreen
 from tui.slides import STAGES, load_pairs, load_slide, load_starters, parse_slide
 from tui.text import printable
-from tui.widgets.export_screen import ExportScreen
-from tui.widgets.help_screen import HelpScreen
 from tui.widgets.latent_heatmap import GLYPHS, LatentHeatmap, glyph_for, grid_shape
 from tui.widgets.slide_panel import SlidePanel
 from tui.widgets.stage import Stage
@@ -371,7 +372,10 @@ async def test_f1_opens_help_generated_from_the_action_table(model):
         assert isinstance(app.screen, HelpScreen)
         text = app.screen._markdown
         for act in ACTIONS:
-            assert f"| `{act.keys_text}` | {act.help} |" in text
+            assert (f"| `{act.keys_text}` | {act.help} |" in text) == act.table, act
+        for mode in MODES.values():  # one section per transform mode, by its name
+            assert f"### {mode.title}\n\n{mode.help}" in text
+        assert "`t / palette`" not in text
         assert "`← / h`" in text and "`] / PgDn`" in text
         await pilot.press("escape")
         await pilot.pause()
@@ -384,7 +388,11 @@ async def test_command_palette_runs_app_actions(model):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {a.palette for a in palette_actions()} | {"Theme", "Quit"} <= set(titles)
+        acting = {a.palette for a in palette_actions()
+                  if a.target == "app" or app.main.check_action(a.action.split("(")[0], ())}
+        assert acting | {"Theme", "Quit"} <= set(titles)
+        # a command of another mode only is not offered (x clears arithmetic's terms)
+        assert "Clear arithmetic terms" not in titles and "Blend method: slerp / lerp" in titles
         # bug 2: one screenshot entry (ours, which saves here), no Keys panel beside F1 help
         assert len(titles) == len(set(titles)) and "Screenshot" not in titles
         assert "Keys" not in titles

@@ -51,8 +51,8 @@ ACTIONS: tuple[Action, ...] = (
            palette="Help"),
     Action("ctrl+s", "screenshot", "Screenshot", "Save an SVG screenshot in the current folder",
            "app", show=False, palette="Save screenshot"),
-    Action("", "", "", "Command palette: every action, and the theme (remembered)", "app",
-           doc_keys="ctrl+p"),
+    Action("ctrl+p", "command_palette", "Palette", "Command palette: every action, and the "
+           "theme (remembered)", "app", key_display="^p"),
     Action("", "", "", "Quit", "app", doc_keys="ctrl+q"),
     # the main screen
     Action("", "", "", "Next / previous area: input, sentences, slider, slide contents",
@@ -76,6 +76,7 @@ ACTIONS: tuple[Action, ...] = (
       for name, t in registry.REGISTRY.items()),
     Action("o", "focus_form", "Settings", "Go to the transform's settings (←/→ a field, ↑/↓ "
            "its value)", palette="Transform settings"),
+    Action("s", "toggle_slide", "Slide", "Show or hide the slide", palette="Show / hide slide"),
     Action("d", "focus_decoding", "Decoding", "Go to the decoding choices: auto, greedy, "
            "verified, beam, sampled (temperature, top-p, seed)", show=False,
            palette="Decoding choices"),
@@ -106,8 +107,6 @@ ACTIONS: tuple[Action, ...] = (
            key_display="[", doc_keys="[ / PgUp", show=False),
     Action("],pagedown", "section(1)", "Next section", "Next section of the slide",
            key_display="]", doc_keys="] / PgDn", show=False),
-    Action("s", "toggle_slide", "Slide", "Show or hide the slide", show=False,
-           palette="Show / hide slide"),
     # the input
     Action("", "", "", "Encode the typed sentence (a pasted list: one sentence per line)",
            "input", doc_keys="Enter", palette=""),

@@ -7,13 +7,10 @@ changes can be made as one with `with session.batch():`.
 
 from __future__ import annotations
 
-import json
 import math
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,10 +18,9 @@ import numpy as np
 from textlatent import transforms as registry
 from textlatent.fidelity import Decoded, Step
 from textlatent.latent import cosine
-from textlatent.latent_file import SESSION_FORMAT, latent_list
 
 from .decoding import DECODE_PARAMS, decode_defaults
-from .text import printable
+from .text import ENGLISH_SHARE_WARNING, english_share, printable
 
 METHODS = ("slerp", "lerp")
 TRANSFORMS: tuple[str, ...] = tuple(registry.names())  # the Transform stage's modes
@@ -69,10 +65,16 @@ class Entry:
         return self.reconstruction is not None and \
             self.reconstruction.strip() == self.text.strip()
 
+    english: float | None = None  # the share of its words in the English word list
+
     @property
     def foreign(self) -> bool:
-        """Many byte-fallback pieces: likely not English (the model only knows English)."""
-        return self.pieces is not None and byte_share(self.pieces) >= BYTE_SHARE_WARNING
+        """Likely not English (the model only knows English): many byte-fallback pieces, or
+        few words from the English word list."""
+        if self.pieces is None:
+            return False
+        return byte_share(self.pieces) >= BYTE_SHARE_WARNING or \
+            (self.english is not None and self.english < ENGLISH_SHARE_WARNING)
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ class Session:
             entry.latent, entry.reconstruction = latent, reconstruction
             entry.truncated, entry.pieces = truncated, pieces
             entry.fidelity, entry.steps = fidelity, tuple(steps)
+            entry.english = english_share(entry.text)  # all of it, before any cut
             if text:
                 entry.text = text
         self.changed()
@@ -546,7 +549,8 @@ class Session:
         inputs = {role.name: value for role, (_, value, _, _) in filled}
         return None, inputs, tuple(ident for _, (_, _, ident, _) in filled)
 
-    def _registry_params(self) -> dict[str, Any]:
+    def registry_params(self) -> dict[str, Any]:
+        """The current transform's parameters as the registry takes them."""
         spec = self.spec
         names = {p.name for p in spec.params}
         params = {k: v for k, v in self.params.items() if k in names}
@@ -582,7 +586,7 @@ class Session:
         why, _, ident = self._inputs()
         if why:
             return None
-        return (self.transform, ident, tuple(sorted(self._registry_params().items())),
+        return (self.transform, ident, tuple(sorted(self.registry_params().items())),
                 tuple(sorted(self.decoding.items())))
 
     def update_path(self) -> bool:
@@ -596,7 +600,7 @@ class Session:
         if key is not None:
             _, inputs, _ = self._inputs()
             try:
-                self.path, self.path_labels = self.spec.run(inputs, self._registry_params())
+                self.path, self.path_labels = self.spec.run(inputs, self.registry_params())
             except ValueError as exc:  # e.g. arithmetic terms that cancel out
                 self.path_key = None
                 self.transform_error = f"{self.spec.title}: {exc}"
@@ -694,76 +698,3 @@ class Session:
     def current_label(self) -> str:
         rows = self.rows()
         return rows[self.t_index].label.strip() if 0 <= self.t_index < len(rows) else ""
-
-    # -- export ------------------------------------------------------------------------------
-    def to_dict(self, model: dict[str, Any]) -> dict[str, Any]:
-        """Everything needed to look at this session again, as JSON-ready data."""
-        ready = [e for e in self.entries if e.ready]
-        index = {e.id: i for i, e in enumerate(ready)}
-
-        def end(entry: Entry | None) -> dict[str, Any] | None:
-            if entry is None or entry.id not in index:
-                return None
-            return {"index": index[entry.id], "text": entry.text}
-
-        blend = transform = None
-        if self.path is not None and self.transform != "blend":
-            transform = {
-                "name": self.transform,
-                "params": {k: v for k, v in self._registry_params().items()},
-                "labels": self.path_labels,
-                "texts": self.path_texts,
-                "current": self.t_index,
-                "latents": [latent_list(z) for z in self.path],
-            }
-        elif self.path is not None:
-            blend = {
-                "method": self.method,
-                "steps": self.steps,
-                "t": self.t_values(),
-                "texts": self.path_texts,
-                "fidelity": None if self.path_texts is None else
-                [json_float(d.fidelity) for d in self.path_decoded],
-                "current": self.t_index,
-                "latents": [latent_list(z) for z in self.path],
-            }
-        return {
-            "format": SESSION_FORMAT,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "model": model,
-            "sentences": [
-                {"text": e.text, "reconstruction": e.reconstruction,
-                 "fidelity": json_float(e.fidelity), "truncated": e.truncated,
-                 "latent": latent_list(e.latent)}
-                for e in ready
-            ],
-            "a": end(self.a),
-            "b": end(self.b),
-            "cosine_ab": self.cosine_ab(),
-            "blend": blend,
-            "transform": transform,
-        }
-
-
-def json_float(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else round(float(value), 6)
-
-
-def default_export_name() -> str:
-    return time.strftime("textlatent-session-%Y%m%d-%H%M%S.json")
-
-
-def export_target(target: str | Path) -> Path:
-    """Where an export to `target` goes (a folder gets a default file name)."""
-    path = Path(target).expanduser()
-    if path.is_dir():
-        path = path / default_export_name()
-    return path
-
-
-def write_export(data: dict[str, Any], target: str | Path) -> Path:
-    """Write session JSON to `target` (a file, or a folder that gets a default name)."""
-    path = export_target(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path.resolve()

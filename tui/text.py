@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import unicodedata
 
@@ -44,3 +45,29 @@ def fidelity_mark(fidelity: float | None, *, words: bool = False, rounds: int = 
     if rounds:
         said += f" after {rounds} correction round{'s' * (rounds > 1)}"
     return said
+
+
+ENGLISH_SHARE_WARNING = 0.7
+"""Below this share of words in the English word list (3 words or more): probably not English."""
+
+
+def english_share(text: str) -> float | None:
+    """The share of a text's words found in the shipped English word list; None for fewer than
+    three words (too few to tell)."""
+    from textlatent.evaluate import english_words, is_valid_word
+
+    vocabulary = english_words()
+    verdicts = [v for v in (is_valid_word(w, vocabulary) for w in text.split()) if v is not None]
+    if len(verdicts) < 3:
+        return None
+    return sum(verdicts) / len(verdicts)
+
+
+def changed_words(before: str, after: str) -> set[int]:
+    """Indices of the words in `after` that are new compared with `before`."""
+    old, new = before.split(), after.split()
+    out: set[int] = set()
+    for tag, _, _, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
+        if tag in ("replace", "insert"):
+            out.update(range(j1, j2))
+    return out

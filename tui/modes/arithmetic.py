@@ -25,6 +25,7 @@ def badge(weight: float) -> str:
 class Arithmetic(Mode):
     name = "arithmetic"
     keys = frozenset({"clear_terms"})
+    wrap_inputs = True
     empty_form: ClassVar[str] = "no terms yet: + / − on a sentence in the list"
     help = """\
 A weighted sum of sentence latents, renormalised: **+** on a sentence in the list adds it as a
@@ -36,6 +37,9 @@ to each term."""
     def mark(self, session: Session, entry: Entry) -> str:
         weight = dict(session.terms).get(entry.id)
         return "" if weight is None else badge(weight)
+
+    def mark_words(self, mark: str) -> str:
+        return f"a term, weight {mark}"
 
     def fields(self, session: Session) -> list[Field]:
         """One weight per term (t1, t2, …), in the order they were added."""

@@ -50,6 +50,8 @@ class Mode:
     """What a row's "changed" mark compares with: ROWS, SOURCE or None (no marks)."""
     collapse: ClassVar[bool] = False
     """Identical rows are listed once with a count (×3)."""
+    wrap_inputs: ClassVar[bool] = False
+    """Its inputs line wraps (arithmetic's formula) instead of being cut with an ellipsis."""
     empty_form: ClassVar[str] = "no settings"
     help: ClassVar[str] = ""
     """Its F1 section (markdown, no heading): what it does, its keys, what its figures mean."""
@@ -66,6 +68,10 @@ class Mode:
     def mark(self, session: Session, entry: Entry) -> str:
         """What the list shows beside a sentence this mode uses (a role, a weight), else ''."""
         return ""
+
+    def mark_words(self, mark: str) -> str:
+        """A mark as the Encode stage's caption says it."""
+        return {"src": "the source"}.get(mark, mark)
 
     # -- the Transform stage ---------------------------------------------------------------------
     def fields(self, session: Session) -> list[Field]:

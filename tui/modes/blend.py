@@ -42,6 +42,9 @@ the path **•** marks a row whose text differs from the row above (new words un
     def mark(self, session: Session, entry: Entry) -> str:
         return session.role(entry)
 
+    def mark_words(self, mark: str) -> str:
+        return " and ".join(mark)
+
     def inputs(self, session: Session) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         a, b = session.a, session.b

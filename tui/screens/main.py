@@ -22,22 +22,22 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from ..actions import bindings
+from ..export import copy_note, dumps, latent_json, new_file_name, write_json
 from ..modes import MODE_ACTIONS, Mode, mode
 from ..params import step_value
 from ..session import Entry, Session
-from ..sharing import copy_note, dumps, latent_json, write_json
 from ..slides import Slide, load_pairs
 from ..text import printable
 from ..widgets.blend_slider import BlendSlider
 from ..widgets.controls.form import ParamForm
 from ..widgets.decode_stage import DecodeStage, decoding_fields
 from ..widgets.encode_stage import EncodeStage
-from ..widgets.export_screen import ExportScreen
 from ..widgets.input_stage import InputStage, SentenceInput
 from ..widgets.sentence_list import SentenceList
 from ..widgets.slide_panel import SlidePanel
 from ..widgets.stage import Stage, StageArea
 from ..widgets.transform_stage import TransformStage
+from .export import ExportScreen
 
 if TYPE_CHECKING:
     from ..app import TextLatentApp
@@ -86,7 +86,9 @@ class MainScreen(Screen[None]):
                                      index=self.session.t_index)
                 yield DecodeStage(*blurbs.get("decode", ()))
         yield SlidePanel(self.slide, id="slide")
-        yield Footer(compact=True)
+        # the palette's key is one of ours: Footer's own docked one overlaps the keys when they
+        # overflow a narrow terminal (stray characters beside it)
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def input_stage(self) -> InputStage:
@@ -270,7 +272,6 @@ class MainScreen(Screen[None]):
             self.app.notify("Type a sentence first.", title="Empty input", severity="warning")
             return None
         entry = self.session.add_typed(text)
-        self.input_stage.input.clear()
         self.app.encode_later([entry])
         return entry
 
@@ -325,6 +326,7 @@ class MainScreen(Screen[None]):
                             title="Clear?", severity="warning", timeout=CONFIRM_SECONDS)
             return
         self.app.cancel_encoding()
+        self.app.dismiss_notifications("Clear?")
         self.session.clear()
         self.app.notify(f"Cleared {count} sentences. u undoes (outside the input).",
                         timeout=4)
@@ -481,9 +483,8 @@ class MainScreen(Screen[None]):
         if data is None:
             self.app.notify("No latent to save yet.", severity="warning")
             return
-        name = time.strftime("textlatent-latent-%Y%m%d-%H%M%S.json")
         try:
-            path = write_json(data, name)
+            path = write_json(data, new_file_name("textlatent-latent", ".json"))
         except OSError as exc:
             self.app.notify(f"Could not save: {exc}", severity="error")
             return

@@ -7,7 +7,6 @@ its latent, else the number. Rows fill in as they are decoded.
 
 from __future__ import annotations
 
-import difflib
 from typing import ClassVar
 
 from rich.table import Table
@@ -21,7 +20,7 @@ from ..decoding import DECODE_PARAMS, USED_BY, describe
 from ..modes import mode
 from ..params import Field
 from ..session import Session
-from ..text import fidelity_mark, printable
+from ..text import changed_words, fidelity_mark, printable
 from .controls.form import ParamForm
 from .stage import Stage
 
@@ -44,16 +43,6 @@ def fidelity_note(decoded: Decoded) -> str:
     """The current decode's fidelity in words, and how many correction rounds it took."""
     rounds = sum(step.source.startswith("round") for step in decoded.steps)
     return fidelity_mark(decoded.fidelity, words=True, rounds=rounds)
-
-
-def changed_words(before: str, after: str) -> set[int]:
-    """Indices of the words in `after` that are new compared with `before`."""
-    old, new = before.split(), after.split()
-    out: set[int] = set()
-    for tag, _, _, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
-        if tag in ("replace", "insert"):
-            out.update(range(j1, j2))
-    return out
 
 
 def collapsed(texts: list[str | None]) -> dict[str, tuple[int, int]]:

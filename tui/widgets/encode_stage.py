@@ -13,8 +13,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from ..modes import mode
 from ..session import Entry, Session
-from ..text import fidelity_mark, printable
+from ..text import changed_words, fidelity_mark, printable
 from .latent_heatmap import LatentHeatmap
 from .stage import Stage
 
@@ -54,7 +55,8 @@ class EncodeStage(Stage):
         """Show the selected sentence's latent (or say why there is none)."""
         entry = session.selected
         key = (entry and entry.id, entry and entry.ready, entry and entry.text,
-               entry and session.role(entry), session.cosine_ab(), session.model_error,
+               entry and mode(session.transform).mark(session, entry), session.cosine_ab(),
+               session.model_error,
                entry and entry.reconstruction, entry and entry.fidelity)
         if key == self._drawn:
             return  # a slider move changes nothing here
@@ -74,13 +76,14 @@ class EncodeStage(Stage):
             stats.update("")
             rounds.update("")
             return
-        role = session.role(entry)
+        adapter = mode(session.transform)
+        role = adapter.mark(session, entry)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("z(")
         line.append(printable(entry.text), "bold")
         line.append(")")
-        if role:
-            line.append(f"  = {' and '.join(role)}", "italic")
+        if role:  # what the current mode uses it as: A and B, a term's weight, the source
+            line.append(f"  = {adapter.mark_words(role)}", "italic")
         caption.update(line)
         z = np.asarray(entry.latent, np.float32)
         self.heatmap.show(z)
@@ -100,17 +103,24 @@ class EncodeStage(Stage):
                 else f"fidelity {mark}"
             return Text.assemble(("decode(z): greedy, ", "dim"), (said, "dim"))
         head = Text("decode(z): greedy did not verify, so each correction round moved the "
-                    "query a step along z − encode(text) and decoded again:", style="dim")
+                    "query a step along z − encode(text) and decoded again (words that differ "
+                    "from greedy's underlined):", style="dim")
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(no_wrap=True)
         table.add_column(width=4, no_wrap=True, justify="right")
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(ratio=1, overflow="fold")  # wrapped whole: rounds are never cut
+        greedy = printable(steps[0].text)
         for k, step in enumerate(steps):
             sign = fidelity_mark(step.fidelity)
-            row_style = style("encode-rounds--best") if k == best else ""
+            text = printable(step.text)
+            changed = changed_words(greedy, text) if k else set()
+            line = Text(style=style("encode-rounds--best") if k == best else "")
+            for i, word in enumerate(text.split()):  # words that differ from greedy's underlined
+                line.append(" " if i else "")
+                line.append(word, "underline" if i in changed else "")
             table.add_row(Text(step.source, style("encode-rounds--source")),
                           Text(sign, style("encode-rounds--verified") if sign == "✓" else ""),
-                          Text(printable(step.text), row_style))
+                          line)
         kept = f"kept {steps[best].source}: " + ("✓ verified" if mark == "✓"
                                                  else f"the closest, fidelity {mark}")
         return Group(head, table, Text(kept, style="dim"))

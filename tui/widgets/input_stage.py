@@ -33,6 +33,23 @@ class SentenceInput(Input):
             super().__init__()
             self.lines = lines
 
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter submits here, in turn with the typed keys: as a binding it would run only
+        after the keys already queued behind it (a paste without bracketed paste, fast
+        typing) had been typed into the same sentence."""
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        """Submit what was typed and empty the input at once, for the next sentence."""
+        value = self.value
+        self.value = ""
+        self.post_message(self.Submitted(self, value))
+
     def _on_paste(self, event: events.Paste) -> None:
         # Textual runs Input's own paste handler after this one unless the default is
         # prevented: one line is pasted as usual, several become sentences.

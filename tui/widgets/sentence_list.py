@@ -70,7 +70,7 @@ class SentenceList(OptionList):
             text.append("\n→ ", style("sentence-list--arrow"))
             text.append(printable(entry.reconstruction), style("sentence-list--arrow"))
         if entry.foreign:
-            text.append("\n⚠ mostly byte pieces: the model only knows English",
+            text.append("\n⚠ not English? the model only knows English",
                         style("sentence-list--warning"))
         mark = fidelity_mark(entry.fidelity) if entry.reconstruction is not None else ""
         grid.add_row(role_text, text, Text(mark, style("sentence-list--exact" if mark == "✓"

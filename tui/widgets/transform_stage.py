@@ -74,7 +74,9 @@ class TransformStage(Stage):
         self.query_one("#transform-modes", Static).update(mode_bar(session))
         self.border_title = f"{self._title}: {session.spec.title}"
         adapter = mode(session.transform)
-        self.query_one("#transform-ends", Static).update(adapter.inputs(session))
+        ends = self.query_one("#transform-ends", Static)
+        ends.set_class(adapter.wrap_inputs, "-wrap")
+        ends.update(adapter.inputs(session))
         blend = adapter.slider
         if self.has_class("-blend") != blend:
             self.set_class(blend, "-blend")
