@@ -4,6 +4,7 @@ palette command, its list marks and hints, and a snapshot."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from tui.actions import help_markdown, palette_actions
 from tui.modes import MODE_ACTIONS, MODES, mode
 from tui.session import ROLE_INPUTS, Session
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def unit(seed: int, dim: int = 8) -> np.ndarray:
     z = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
@@ -20,7 +23,7 @@ def unit(seed: int, dim: int = 8) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", transforms.names())
-def test_every_registry_mode_has_adapter_help_and_palette_command(name):
+def test_every_registry_mode_has_adapter_help_palette_command_and_snapshots(name):
     adapter = MODES.get(name)
     assert adapter is not None, f"no adapter in tui/modes for {name}"
     assert adapter.name == name and adapter.title == transforms.get(name).title
@@ -30,6 +33,9 @@ def test_every_registry_mode_has_adapter_help_and_palette_command(name):
     # the session can fill every input it takes
     assert {r.name for r in transforms.get(name).roles} <= set(ROLE_INPUTS)
     assert adapter.keys <= MODE_ACTIONS
+    snaps = {p.name for p in (ROOT / "tests" / "__snapshots__").rglob("*.svg")}
+    for size in ("140x45", "100x30", "80x24"):
+        assert f"test_mode_snapshot[{name}-{size}].svg" in snaps, (name, size)
 
 
 def test_marks_follow_the_mode():

@@ -165,17 +165,17 @@ async def _settle_all(pilot) -> None:
 
 
 async def _mode_scene(pilot, name: str) -> None:
-    """Three typed sentences, the list focused, then the mode with its inputs."""
+    """The starters and three typed sentences (seven in all), the list focused, then the mode
+    with its inputs."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("ctrl+l", "ctrl+l")
     for text in ("the cat sat on the mat", "the dog slept on the rug",
                  "a bird sang in the old tree by the river"):
         await pilot.press(*text, "enter")
     await pilot.press("escape")
     await settle(pilot)
     if name == "arithmetic":
-        await pilot.press("home", "plus", "down", "minus", "down", "plus")
+        await pilot.press("up", "up", "plus", "down", "minus", "down", "plus")
     elif name == "edit":
         app.main.action_mode("edit")
         await pilot.press("o", "right", "right", "up", "up", "escape")  # three steps
