@@ -20,7 +20,7 @@ from textlatent.fidelity import Decoded, Step
 from textlatent.latent import cosine
 
 from .decoding import DECODE_PARAMS, decode_defaults
-from .text import ENGLISH_SHARE_WARNING, english_share, printable
+from .text import ENGLISH_SHARE_WARNING, english_share
 
 METHODS = ("slerp", "lerp")
 TRANSFORMS: tuple[str, ...] = tuple(registry.names())  # the Transform stage's modes
@@ -426,15 +426,6 @@ class Session:
         if self.terms:
             self.terms = []
             self.changed()
-
-    def expression(self) -> str:
-        """Arithmetic's terms as text: '+1·"a" −1·"b"'."""
-        parts = []
-        for entry_id, w in self.terms:
-            entry = self.get(entry_id)
-            sign = "+" if w > 0 else "−"
-            parts.append(f"{sign}{abs(w):g}·{printable(entry.text) if entry else '?'}")
-        return " ".join(parts)
 
     # the model folder's extras
     def set_extras(self, extras: Extras) -> None:
