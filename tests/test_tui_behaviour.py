@@ -225,3 +225,20 @@ def test_no_warning_reaches_the_terminal_after_quitting(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, cwd=tmp_path)
     assert run.returncode == 0 and "warning" not in run.stderr.lower(), run.stderr
+
+
+@run_async
+async def test_identical_variations_are_listed_once_with_their_count(tiny_model):
+    """Radius 0: every variation is the source's own latent, so every row reads the same."""
+    app = TextLatentApp(model=tiny_model, starters=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"the cat sat on the mat", "enter", "escape")
+        await settle(pilot)
+        app.main.action_mode("vary")
+        app.session.set_param("radius", 0.0)
+        await settle(pilot)
+        texts = app.session.path_texts
+        assert len(texts) == 8 and len(set(texts)) == 1
+        path = [line for line in screen_lines(app) if " v1 " in line or " v2 " in line]
+        assert len(path) == 1 and "×8" in path[0], path

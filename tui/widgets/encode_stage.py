@@ -97,10 +97,11 @@ class EncodeStage(Stage):
         if not steps or entry.fidelity is None:
             return Text("")
         best = max(range(len(steps)), key=lambda k: steps[k].fidelity)
-        mark = fidelity_mark(entry.fidelity)
+        said = fidelity_mark(entry.fidelity, words=True)
+        verified = said.startswith("✓")
         if len(steps) == 1:
-            said = "✓ verified: its text encodes back to z" if mark == "✓" \
-                else f"fidelity {mark}"
+            if verified:
+                said += ": its text encodes back to z"
             return Text.assemble(("decode(z): greedy, ", "dim"), (said, "dim"))
         head = Text("decode(z): greedy did not verify, so each correction round moved the "
                     "query a step along z − encode(text) and decoded again (words that differ "
@@ -121,6 +122,5 @@ class EncodeStage(Stage):
             table.add_row(Text(step.source, style("encode-rounds--source")),
                           Text(sign, style("encode-rounds--verified") if sign == "✓" else ""),
                           line)
-        kept = f"kept {steps[best].source}: " + ("✓ verified" if mark == "✓"
-                                                 else f"the closest, fidelity {mark}")
+        kept = f"kept {steps[best].source}: " + (said if verified else f"the closest, {said}")
         return Group(head, table, Text(kept, style="dim"))
