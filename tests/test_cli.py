@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import types
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,9 @@ import pytest
 from helpers import run_cli
 
 from textlatent import __version__
-from textlatent.cli import _show, main
+from textlatent.cli import main
+from textlatent.cli.common import show as _show
+from textlatent.evaluate import read_pairs, read_sentences
 
 DATA = Path(__file__).parent / "data"
 
@@ -51,12 +54,22 @@ def test_version(capsys):
     assert code == 0 and out.strip() == f"textlatent {__version__}"
 
 
+COMMANDS = ("encode", "decode", "reconstruct", "blend", "eval", "bench", "corpus",
+            "train-tokenizer", "train", "vary", "sample", "arithmetic", "edit", "augment",
+            "direction", "index", "neighbors", "tui")
+
+
 def test_help_lists_every_command(capsys):
+    """The commands are exactly these, and --help shows each on a line of its own."""
+    from textlatent.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert tuple(sub.choices) == COMMANDS
     code, out, _ = run_cli(capsys, "--help")
     assert code == 0
-    for name in ("encode", "decode", "reconstruct", "blend", "eval", "bench", "corpus",
-                 "train-tokenizer", "train", "tui"):
-        assert name in out
+    listed = [line.split()[0] for line in out.split("  COMMAND\n", 1)[1].splitlines()
+              if line.startswith("    ") and line[4] != " "]
+    assert tuple(listed) == COMMANDS
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], ["encode"], ["corpus"], ["blend", "a"],
@@ -188,19 +201,29 @@ def test_show_keeps_text_on_one_line():
 
 
 def test_eval_default_files_exist():
-    from textlatent.cli import _eval_file
+    from textlatent.cli.common import eval_file
 
     for kind in ("sentences", "pairs"):
-        assert _eval_file(kind).is_file()
+        assert eval_file(kind).is_file()
 
 
-def test_eval_falls_back_to_shipped_files(monkeypatch, tmp_path):
-    from textlatent import cli
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "__file__", str(tmp_path / "a" / "b" / "cli.py"))
-    assert cli._eval_file("pairs").name == "eval_pairs.tsv"
-    assert cli._eval_file("sentences").name == "eval_sentences.txt"
+def test_eval_reads_the_shipped_files_from_any_directory(capsys, monkeypatch, tmp_path, mdir):
+    """A folder of other eval files beside the working directory changes nothing."""
+    shared = tmp_path / "shared" / "eval"
+    shared.mkdir(parents=True)
+    (shared / "sentences.txt").write_text("one other sentence\n", encoding="utf-8")
+    (shared / "pairs.tsv").write_text("a cat\ta dog\n", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    figures = []
+    for where in (tmp_path / "work", tmp_path):
+        monkeypatch.chdir(where)
+        data = run_json(capsys, "eval", "--model", mdir, "--decode", "greedy")
+        figures.append({k: v for k, v in data.items() if k not in ("by_length", "ms_per_sentence")})
+    shipped = resources.files("textlatent.data")
+    n = len(read_sentences(Path(str(shipped.joinpath("eval_sentences.txt")))))
+    assert figures[0] == figures[1] and figures[0]["n"] == n > 1
+    assert figures[0]["blend"]["pairs"] == len(read_pairs(Path(str(shipped.joinpath(
+        "eval_pairs.tsv")))))
 
 
 def test_bench_json(capsys, mdir):
@@ -229,8 +252,8 @@ def test_bench_times_the_default_decode(builtin_model):
     text = long_sentence()
     assert builtin_model.reconstruct([text]) != [text]
     (decoded,) = decode_verified(builtin_model, builtin_model.encode([text]), DEFAULT)
-    assert len(decoded.steps) == 1 + DEFAULT.rounds  # greedy, then every round
-    assert decoded.fidelity > decoded.steps[0].fidelity  # the rounds found a closer text
+    assert len(decoded.attempts) == 1 + DEFAULT.rounds  # greedy, then every round
+    assert decoded.fidelity > decoded.attempts[0].fidelity  # the rounds found a closer text
     assert default_reconstruct(builtin_model, [text]) == [decoded.text]
 
 

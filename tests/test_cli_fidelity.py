@@ -75,14 +75,14 @@ def test_text_output_marks_fidelity(capsys, mdir):
 
 
 @pytest.mark.parametrize("argv", [["--rounds", "17"], ["--rounds", "-1"], ["--candidates", "33"],
-                                  ["--decode", "best"], ["--step", "0"], ["--step", "x"]])
+                                  ["--decode", "best"], ["--step", "5"], ["--step", "x"]])
 def test_bad_budget_options_exit_2(capsys, mdir, argv):
     code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, *argv, "a cat")
     assert code == 2 and "usage:" in err and "Traceback" not in err
 
 
 def test_step_out_of_range_is_one_error_line(capsys, mdir):
-    code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, "--step", "5", "a cat")
+    code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, "--step", "0", "a cat")
     assert code == 2 and err.strip() == "textlatent: error: step must be in (0, 4]"
 
 
@@ -111,3 +111,53 @@ def test_shipped_model_marks_verified_texts(capsys):
     assert code == 0 and out.splitlines()[1] == "  -> the dog barked all night  ✓"
     data = run_json(capsys, "reconstruct", "the dog barked all night")
     assert data["pairs"][0]["fidelity"] == pytest.approx(1.0, abs=1e-5)
+
+
+# -- one vocabulary: the decode request's choices -------------------------------------------------
+def test_decode_choices_are_the_apps_words(capsys, mdir, tiny_model):
+    z = tiny_model.encode(["the cat sat"])
+    outputs = {how: run_json(capsys, "reconstruct", "--model", mdir, "--decode", how,
+                             "--seed", "4", "the cat sat")["pairs"][0]["output"]
+               for how in ("auto", "default", "verified", "greedy", "beam", "sampled")}
+    assert outputs["default"] == outputs["auto"] == outputs["verified"]  # every row a sentence
+    assert outputs["auto"] == decode_verified(tiny_model, z, DEFAULT)[0].text
+    assert outputs["greedy"] == tiny_model.decode(z)[0]
+    assert outputs["beam"] == tiny_model.decode(z, beam=4)[0]
+    assert outputs["sampled"] == tiny_model.decode(z, temperature=0.7, top_p=0.9, seed=4)[0]
+
+
+def test_older_spellings_still_ask_for_that_one_decode(capsys, mdir, tiny_model):
+    z = tiny_model.encode(["the cat sat"])
+    beam = run_json(capsys, "reconstruct", "--model", mdir, "--beam", "3", "the cat sat")
+    assert beam["pairs"][0]["output"] == tiny_model.decode(z, beam=3)[0]
+    hot = run_json(capsys, "reconstruct", "--model", mdir, "--temperature", "1.5", "--seed", "2",
+                   "the cat sat")
+    assert hot["pairs"][0]["output"] == tiny_model.decode(z, temperature=1.5, seed=2)[0]
+    plain = run_json(capsys, "reconstruct", "--model", mdir, "--beam", "1", "the cat sat")
+    assert plain["pairs"][0]["output"] == decode_verified(tiny_model, z, DEFAULT)[0].text
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--decode", "greedy", "--beam", "3"], "--beam is for --decode beam, not greedy"),
+    (["--decode", "beam", "--top-p", "0.5"], "--top-p is for --decode sampled, not beam"),
+    (["--decode", "beam", "--beam", "1"], "beam must be between 2 and 32"),
+])
+def test_settings_another_choice_would_ignore_are_an_error(capsys, mdir, argv, match):
+    code, _, err = run_cli(capsys, "reconstruct", "--model", mdir, *argv, "a cat")
+    assert code == 2 and err.strip().startswith(f"textlatent: error: {match}")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_transform_commands_take_every_choice(capsys, mdir, tiny_model):
+    data = run_json(capsys, "arithmetic", "a cat", "+", "a dog", "--model", mdir,
+                    "--decode", "beam")
+    z = np.asarray(data["latent"], np.float32)[None]
+    assert data["text"] == tiny_model.decode(z, beam=4)[0]
+    auto = run_json(capsys, "arithmetic", "a cat", "+", "a dog", "--model", mdir,
+                    "--decode", "auto")  # no row is a sentence's encoding: one greedy decode
+    assert auto["text"] == tiny_model.decode(z)[0]
+
+
+def test_eval_takes_only_the_budgeted_choices(capsys, mdir):
+    code, _, err = run_cli(capsys, "eval", "--model", mdir, "--decode", "sampled")
+    assert code == 2 and "eval decodes with auto, greedy, verified, not sampled" in err

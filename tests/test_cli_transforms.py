@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from helpers import run_cli
 
-from textlatent.cli_transforms import format_expression, parse_expression
+from textlatent.cli.transforms import format_expression, parse_expression
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def test_vary_json_shape_and_seed(capsys, mdir):
 @pytest.mark.parametrize("argv, match", [
     (["--radius", "4"], "between 0 and pi"), (["--radius", "x"], "not a number"),
     (["-n", "0"], "between 1 and 256"), (["--seed", "-1"], "between 0"),
-    (["--decode", "beam"], "invalid choice"),
+    (["--decode", "best"], "invalid choice"),
 ])
 def test_vary_bad_options(capsys, mdir, argv, match):
     code, _, err = run_cli(capsys, "vary", "a cat", "--model", mdir, *argv)
@@ -365,3 +365,39 @@ def test_fidelity_of_a_text_encode_calls_empty_is_zero(tiny_model):
     z = tiny_model.encode(["a cat", "a dog"])
     got = fidelity(tiny_model, z, ["\u200b\u0007 ", "a dog"])  # format + control + space
     assert got[0] == 0.0 and got[1] == pytest.approx(1.0, abs=1e-5)
+
+
+# -- flags from the registry ---------------------------------------------------------------------
+def _actions(command: str) -> dict:
+    from textlatent.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return {a.dest: a for a in sub.choices[command]._actions}
+
+
+@pytest.mark.parametrize("command", ["vary", "sample", "arithmetic", "edit", "blend"])
+def test_transform_flags_come_from_the_registry(command):
+    """Every registry parameter of the mode is a flag (but those the command takes another
+    way), with its Param's default, type (the range check) and choices."""
+    from textlatent import transforms
+    from textlatent.cli.common import NOT_FLAGS
+
+    actions = _actions(command)
+    params = [p for p in transforms.get(command).params if p.name not in NOT_FLAGS.get(command, ())]
+    assert params or command == "arithmetic"
+    for param in params:
+        action = actions[param.name]
+        assert action.default == param.default
+        if param.choices:
+            assert tuple(action.choices) == param.choices
+        else:
+            assert action.type == param.parse_text
+
+
+def test_a_registry_range_is_the_flags_range(capsys):
+    from textlatent import transforms
+
+    high = transforms.get("vary").param("n").high
+    code, _, err = run_cli(capsys, "vary", "a cat", "-n", str(int(high) + 1))
+    assert code == 2 and f"n must be between 1 and {int(high)}" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from textlatent import evaluate as ev
+from textlatent.decode_spec import DecodeSpec
 
 VOCAB = frozenset({"the", "cat", "dog", "sat", "ran", "on", "mat", "rug", "a", "dog's"})
 
@@ -211,11 +212,9 @@ def test_blend_metrics_rejects_short_paths(tiny_model):
 
 
 def test_reconstruction_metrics_batched_by_length(tiny_model):
-    from textlatent.fidelity import GREEDY
-
     spy = DecodeSpy(tiny_model)
     sentences = ["the cat sat", "a dog ran in the park today", "hello"]
-    m = ev.reconstruction_metrics(spy, sentences, GREEDY)
+    m = ev.reconstruction_metrics(spy, sentences, DecodeSpec(how="greedy"))
     assert spy.calls == [2, 1]  # one greedy decode per length bucket
     assert m["n"] == 3 and set(m) == {"n", "exact_match", "bleu", "token_accuracy", "by_length",
                                       "mean_fidelity", "verified", "ms_per_sentence"}
@@ -225,10 +224,8 @@ def test_reconstruction_metrics_batched_by_length(tiny_model):
 
 
 def test_reconstruction_metrics_default_decode_tries_more(tiny_model):
-    from textlatent.fidelity import DEFAULT
-
     spy = DecodeSpy(tiny_model)
-    m = ev.reconstruction_metrics(spy, ["the cat sat", "hello"], DEFAULT)
+    m = ev.reconstruction_metrics(spy, ["the cat sat", "hello"], DecodeSpec())
     assert spy.calls[0] == 2 and len(spy.calls) > 1  # random weights: nothing verifies
     assert m["n"] == 2
 
@@ -250,9 +247,7 @@ def test_evaluate_combines_and_examples(tiny_model, tmp_path):
     result = ev.evaluate(tiny_model, s, p)
     assert "examples" not in result
     assert result["n"] == 2 and result["blend"]["pairs"] == 1
-    from textlatent.fidelity import GREEDY
-
-    shown = ev.evaluate(tiny_model, s, p, examples=1, budget=GREEDY)["examples"]
+    shown = ev.evaluate(tiny_model, s, p, examples=1, spec=DecodeSpec(how="greedy"))["examples"]
     assert [(e["input"], e["output"]) for e in shown] == [
         ("the cat sat", tiny_model.reconstruct("the cat sat")[0])]
     assert 0 <= shown[0]["fidelity"] < 1

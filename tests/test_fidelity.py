@@ -78,7 +78,7 @@ def test_greedy_budget_is_the_models_decode_with_its_fidelity(tiny_model, z):
     spy = Counting(tiny_model)
     out = decode_verified(spy, z, GREEDY)
     assert [d.text for d in out] == tiny_model.decode(z)
-    assert [len(d.steps) for d in out] == [1] * len(z)
+    assert [len(d.attempts) for d in out] == [1] * len(z)
     np.testing.assert_allclose([d.fidelity for d in out],
                                fidelity(tiny_model, z, [d.text for d in out]), atol=1e-6)
     assert [n for n, _ in spy.decodes] == [len(z)] and len(spy.encodes) <= 1
@@ -97,17 +97,17 @@ def test_verified_rows_cost_no_extra_decode(tiny_model, z, monkeypatch):
     assert rows[0] == len(z) and all(n <= open_rows for n in rows[1:]) and len(rows) > 1
     for d, g in zip(out, greedy):
         if g.fidelity >= cut:
-            assert d == g and len(d.steps) == 1  # kept as it was, nothing more tried
+            assert d == g and len(d.attempts) == 1  # kept as it was, nothing more tried
         else:
-            assert d.fidelity >= g.fidelity and len(d.steps) > 1
+            assert d.fidelity >= g.fidelity and len(d.attempts) > 1
 
 
 def test_the_best_candidate_is_kept(tiny_model, z):
     for d in decode_verified(tiny_model, z, SEARCH, max_tokens=SHORT):
-        best = max(d.steps, key=lambda s: s.fidelity)
+        best = max(d.attempts, key=lambda s: s.fidelity)
         assert d.fidelity == best.fidelity and d.text == best.text
-        assert d.steps[0].source == "greedy"
-        assert {s.source.split()[0] for s in d.steps} <= {"greedy", "round", "beam", "sample"}
+        assert d.attempts[0].source == "greedy"
+        assert {s.source.split()[0] for s in d.attempts} <= {"greedy", "round", "beam", "sample"}
 
 
 @pytest.mark.parametrize("budget", [DEFAULT, Budget(rounds=3, beam=2, step=1.0)])
@@ -125,7 +125,7 @@ def test_deterministic_with_a_seed(tiny_model, z):
     first = decode_verified(tiny_model, z, sampled, SHORT)
     assert decode_verified(tiny_model, z, sampled, SHORT) == first
     other = decode_verified(tiny_model, z, dataclasses.replace(sampled, seed=8), SHORT)
-    assert [d.steps for d in other] != [d.steps for d in first]
+    assert [d.attempts for d in other] != [d.attempts for d in first]
 
 
 def test_rounds_bound_the_decode_calls(tiny_model, z):
@@ -149,9 +149,9 @@ def test_empty_decodes_have_fidelity_zero_and_lose_to_any_text(tiny_model, z):
     spy = Counting(tiny_model)
     out = decode_verified(spy, z, Budget(rounds=2), max_tokens=1)  # one token: often nothing
     for d in out:
-        for s in d.steps:
+        for s in d.attempts:
             assert s.fidelity == 0.0 or s.text.strip()
-        assert d.fidelity == max(s.fidelity for s in d.steps)
+        assert d.fidelity == max(s.fidelity for s in d.attempts)
 
 
 def test_bad_latents_are_the_models_errors(tiny_model):

@@ -19,6 +19,7 @@ from hypothesis.extra.numpy import arrays
 
 from textlatent import cli
 from textlatent.backends import TruncationWarning, check_latents
+from textlatent.cli import codec
 from textlatent.latent import arithmetic, blend_path, lerp, normalize, perturb, slerp
 from textlatent.paths import builtin_model_path
 from textlatent.tokenizer import Tokenizer, replace_surrogates
@@ -125,7 +126,7 @@ def test_cli_encode_exits_0_or_2(cli_model, text):
 @pytest.fixture(scope="module")
 def cli_model(tiny_model):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "_load", lambda args: tiny_model)
+        mp.setattr(codec, "load", lambda args: tiny_model)
         yield tiny_model
 
 

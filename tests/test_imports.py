@@ -36,7 +36,7 @@ def test_library_import_is_light():
 def test_transform_modules_are_pure_numpy():
     loaded = loaded_after("import textlatent.transforms, textlatent.directions, "
                           "textlatent.prior, textlatent.index, textlatent.augment, "
-                          "textlatent.cli_transforms, textlatent.transform_eval, "
+                          "textlatent.cli.transforms, textlatent.transform_eval, "
                           "textlatent.fidelity")
     assert loaded == {"torch": False, "textual": False, "sacrebleu": False,
                       "transformers": False}
@@ -94,10 +94,95 @@ def test_library_source_has_no_textual_or_tui_imports():
             for name in names:
                 top = name.split(".")[0]
                 if top == "tui":
-                    assert path.name == "cli.py", f"{path} imports {name}"
+                    assert path == ROOT / "textlatent" / "cli" / "app.py", \
+                        f"{path} imports {name}"
                 assert top != "textual", f"{path} imports {name}"
 
 
 def test_tui_import_does_not_import_torch():
     loaded = loaded_after("import tui, tui.app")
     assert loaded["textual"] and not loaded["torch"]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _top_level_imports(tree: ast.Module):
+    """Import statements run when the module is imported: not inside a function or class, not
+    under `if TYPE_CHECKING:`."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif isinstance(node, ast.If):
+            test = ast.unparse(node.test)
+            if "TYPE_CHECKING" not in test:
+                stack.extend(node.body + node.orelse)
+        elif isinstance(node, (ast.Try, ast.With)):
+            stack.extend(node.body)
+            stack.extend(getattr(node, "orelse", []) + getattr(node, "finalbody", []))
+            for handler in getattr(node, "handlers", []):
+                stack.extend(handler.body)
+
+
+def library_import_graph() -> dict[str, set[str]]:
+    """textlatent module -> the textlatent modules it imports at module level."""
+    paths = {_module_name(p): p for p in (ROOT / "textlatent").rglob("*.py")
+             if "__pycache__" not in p.parts}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = set()
+        for node in _top_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")
+                    anchor = anchor[:len(anchor) - node.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                # `from x import y` imports module x.y when there is one, else x
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in paths else base
+                           for a in node.names]
+            edges |= {t for t in targets if t in paths and t != name}
+        graph[name] = edges
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle (as a list of modules, first = last), or None."""
+    state: dict[str, int] = {}
+    trail: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        trail.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return trail[trail.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        trail.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start)):
+            return found
+    return None
+
+
+def test_library_modules_import_each_other_without_a_cycle():
+    graph = library_import_graph()
+    assert {"textlatent.cli", "textlatent.cli.common", "textlatent.decode_spec"} <= set(graph)
+    assert "textlatent.cli.common" in graph["textlatent.cli.codec"]  # the walk sees imports
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph))
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None

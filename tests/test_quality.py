@@ -58,8 +58,40 @@ def test_latents_are_unit_vectors_of_model_dim(builtin_model):
     assert 256 <= builtin_model.dim <= 512
 
 
-def test_model_card_ships(builtin_model):
+def card_table(card: str, heading: str) -> dict[str, list[str]]:
+    """The first markdown table after `heading`: first cell -> the other cells, ** removed."""
+    rows = {}
+    for line in card.split(heading, 1)[1].split("\n|", 1)[1].split("\n\n", 1)[0].splitlines():
+        cells = [c.strip().strip("*") for c in line.strip().strip("|").split("|")]
+        if cells and not set(cells[0]) <= set("-: "):
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def shown_as(measured: float, shown: str) -> bool:
+    """`shown` is `measured` written to the card's number of decimals."""
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    return abs(float(shown) - measured) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+@pytest.mark.slow
+def test_model_card_quality_table_is_what_eval_measures(builtin_model):
+    """The card's headline table (default decode and greedy) against `evaluate` run now."""
+    from importlib import resources
+
+    from textlatent.decode_spec import DecodeSpec
+    from textlatent.evaluate import evaluate
     from textlatent.paths import builtin_model_path
 
     card = (builtin_model_path() / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "exact_match" in card
+    table = card_table(card, "## Measured quality")
+    data = resources.files("textlatent.data")
+    files = [str(data / "eval_sentences.txt"), str(data / "eval_pairs.tsv")]
+    for column, how in enumerate(("auto", "greedy")):
+        result = evaluate(builtin_model, *files, spec=DecodeSpec(how=how))
+        for key in ("exact_match", "bleu", "token_accuracy", "blend.endpoints",
+                    "blend.progress", "blend.novelty", "blend.valid_words"):
+            measured = result["blend"][key[6:]] if key.startswith("blend.") else result[key]
+            assert shown_as(measured, table[key][column]), (how, key, measured, table[key])
+        fid, verified = table["mean_fidelity / verified"][column].split(" / ")
+        assert shown_as(result["mean_fidelity"], fid) and shown_as(result["verified"], verified)

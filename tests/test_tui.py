@@ -40,8 +40,9 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
 
 @pytest.fixture
 def model(request):
-    """The tiny random model; TEXTLATENT_TUI_MODEL=builtin runs the same tests on the real one."""
-    name = os.environ.get("TEXTLATENT_TUI_MODEL", "tiny")
+    """The tiny random model; TEXTLATENT_TUI_MODEL=builtin runs the same tests on the real one,
+    and a test parametrised over `BOTH_MODELS` runs on each."""
+    name = getattr(request, "param", None) or os.environ.get("TEXTLATENT_TUI_MODEL", "tiny")
     return request.getfixturevalue("builtin_model" if name == "builtin" else "tiny_model")
 
 
@@ -88,7 +89,13 @@ async def choose_ends(pilot, a_text: str, b_text: str) -> None:
     await settle(pilot)
 
 
+BOTH_MODELS = pytest.mark.parametrize(
+    "model", ["tiny", pytest.param("builtin", marks=pytest.mark.slow)], indirect=True)
+"""The key Pilot checks run on the tiny model and again on the shipped one (slow)."""
+
+
 # -- start-up --------------------------------------------------------------------------------
+@BOTH_MODELS
 @run_async
 async def test_start_encodes_starters_and_shows_blend(model):
     app = TextLatentApp(model=model)
@@ -131,6 +138,7 @@ async def test_typing_works_while_the_model_loads(model):
 
 
 # -- input -----------------------------------------------------------------------------------
+@BOTH_MODELS
 @run_async
 async def test_typed_sentence_shows_its_reconstruction(model):
     app = TextLatentApp(model=model)
@@ -225,6 +233,7 @@ async def test_first_two_typed_sentences_become_a_and_b_and_clear(model):
 
 
 # -- transform and decode --------------------------------------------------------------------
+@BOTH_MODELS
 @pytest.mark.parametrize("method", ["slerp", "lerp"])
 @run_async
 async def test_every_slider_position_shows_the_decoded_blend(model, method):
@@ -588,15 +597,6 @@ def test_heatmap_glyphs_encode_sign_and_size_without_colour():
     assert grid_shape(256, 38) == (32, 1)
     widget = LatentHeatmap()
     assert widget.index_at(0, 0) is None
-
-
-# -- the shipped model -----------------------------------------------------------------------
-@pytest.mark.slow
-def test_shipped_model_in_the_app(builtin_model):
-    """The key Pilot checks again on the real model (the tests above use the tiny one)."""
-    test_start_encodes_starters_and_shows_blend(builtin_model)
-    test_typed_sentence_shows_its_reconstruction(builtin_model)
-    test_every_slider_position_shows_the_decoded_blend(builtin_model, "slerp")
 
 
 # -- the bugs of the app's second pass (each failed before its fix) ---------------------------

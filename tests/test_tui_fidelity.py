@@ -15,10 +15,18 @@ from helpers import run_async, settle
 from rich.console import Console
 
 from textlatent import blend_path
-from textlatent.fidelity import DEFAULT, PATH_MIDDLE, VERIFIED_AT, decode_path, decode_verified
+from textlatent.decode_spec import DecodeSpec
+from textlatent.fidelity import (
+    DEFAULT,
+    PATH_MIDDLE,
+    VERIFIED_AT,
+    decode_path,
+    decode_verified,
+    path_budgets,
+)
 from tui.app import TextLatentApp
 from tui.export import session_document
-from tui.path_decoder import batch_size, decode_progressively, nearest, path_budgets
+from tui.path_decoder import batch_size, decode_progressively, nearest
 from tui.session import Session
 from tui.text import fidelity_mark
 
@@ -66,7 +74,8 @@ def test_nearest_rows_come_first():
 
 def test_path_budgets_correct_only_sentence_ends():
     assert path_budgets(4) == [DEFAULT, PATH_MIDDLE, PATH_MIDDLE, DEFAULT]
-    assert path_budgets(3, sentence_ends=False) == [PATH_MIDDLE] * 3
+    assert path_budgets(1) == [DEFAULT]
+    assert DecodeSpec().row_budgets(3, "none") == [PATH_MIDDLE] * 3
 
 
 def test_progressive_decode_equals_the_library_path_decode(tiny_model):
@@ -87,8 +96,8 @@ def test_progressive_decode_equals_the_library_path_decode(tiny_model):
     assert [got[i].text for i in range(9)] == [d.text for d in want]
     np.testing.assert_allclose([got[i].fidelity for i in range(9)],
                                [d.fidelity for d in want], atol=1e-5)
-    assert len(got[0].steps) == DEFAULT.rounds + 1  # tiny random model: the ends never verify
-    assert len(got[4].steps) == 1  # the middle: one greedy decode with its fidelity
+    assert len(got[0].attempts) == DEFAULT.rounds + 1  # tiny random model: the ends never verify
+    assert len(got[4].attempts) == 1  # the middle: one greedy decode with its fidelity
 
     calls.clear()  # a fast model: the first row alone, then the rest in one batched call
     decode_progressively(tiny_model, path, emit=emit, current=lambda: 0, update_s=60)
@@ -305,14 +314,14 @@ async def test_encode_stage_shows_the_correction_rounds(builtin_model):
         await pilot.press("enter")
         await settle(pilot)
         entry = app.session.entries[-1]
-        assert entry.exact and entry.fidelity >= VERIFIED_AT and len(entry.steps) > 1
-        assert entry.steps[0].source == "greedy" and entry.steps[0].text != NEEDS_ROUNDS
+        assert entry.exact and entry.fidelity >= VERIFIED_AT and len(entry.attempts) > 1
+        assert entry.attempts[0].source == "greedy" and entry.attempts[0].text != NEEDS_ROUNDS
         text = shown(app, "#encode-rounds", width=220)
         lines = [" ".join(line.split()) for line in text.splitlines()]
         greedy = next(line for line in lines if line.startswith("greedy "))
-        assert fidelity_mark(entry.steps[0].fidelity) in greedy
-        assert entry.steps[0].text[:30] in greedy
-        last = entry.steps[-1]
+        assert fidelity_mark(entry.attempts[0].fidelity) in greedy
+        assert entry.attempts[0].text[:30] in greedy
+        last = entry.attempts[-1]
         assert any(line.startswith(f"{last.source} ✓ {NEEDS_ROUNDS[:30]}") for line in lines)
         assert f"kept {last.source}: ✓ verified" in text
         # the list row: verified, so ✓ and no → line

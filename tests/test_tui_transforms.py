@@ -245,8 +245,8 @@ def test_row_budgets_auto_corrects_only_sentences_encodings():
 def same_decodes(got, want) -> bool:
     """The same texts and tries; fidelities equal up to float noise (rows decode in batches of
     whatever size the path decoder picks)."""
-    return [(d.text, [(s.source, s.text) for s in d.steps]) for d in got] == \
-        [(d.text, [(s.source, s.text) for s in d.steps]) for d in want] and \
+    return [(d.text, [(s.source, s.text) for s in d.attempts]) for d in got] == \
+        [(d.text, [(s.source, s.text) for s in d.attempts]) for d in want] and \
         np.allclose([d.fidelity for d in got], [d.fidelity for d in want], atol=1e-5)
 
 
@@ -267,7 +267,7 @@ async def test_variations_verified_corrects_every_row(tiny_model):
         want = decode_verified(tiny_model, z, DEFAULT)
         assert same_decodes(session.path_decoded, want)
         assert session.path_texts == [d.text for d in want]
-        assert any(len(d.steps) > 1 for d in want)  # the tiny model's rows need rounds
+        assert any(len(d.attempts) > 1 for d in want)  # the tiny model's rows need rounds
         assert "verified" in str(app.main.decode_stage.border_title)
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .fidelity import DEFAULT, GREEDY, decode_verified, fidelity
+from .decode_spec import DecodeSpec, decode
+from .fidelity import fidelity
 from .transforms import VARY_RADIUS, around
 
 
@@ -81,10 +82,11 @@ def resume_point(output: Path, input_path: Path, k: int) -> tuple[int, int]:
 
 
 def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
-            seed: int = 0, greedy: bool = False, batch: int = 64,
+            seed: int = 0, spec: DecodeSpec | None = None, batch: int = 64,
             load: Callable[[], object] | None = None, model=None,
             progress: bool = True) -> dict:
-    """Write k variations per input line to `output`; returns counts for this run."""
+    """Write k variations per input line to `output`, decoded as `spec` says (default:
+    verified); returns counts for this run."""
     from tqdm import tqdm
 
     if not input_path.is_file():
@@ -96,7 +98,7 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
     total = count_lines(input_path)
     done, keep = resume_point(output, input_path, k)
     model = model if model is not None else load()
-    budget = GREEDY if greedy else DEFAULT
+    spec = spec or DecodeSpec(how="verified")
     written = 0
     bar = tqdm(total=total, initial=done, unit="line", disable=not progress, desc="augment",
                file=None)
@@ -111,7 +113,7 @@ def augment(input_path: Path, output: Path, k: int, radius: float = VARY_RADIUS,
             src = model.encode(texts)
             z = np.concatenate([around(s, radius, k, np.random.default_rng([seed, i]))
                                 for (i, _), s in zip(pending, src)])
-            decoded = decode_verified(model, z, budget)
+            decoded = decode(model, z, spec, "none")
             cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in decoded])
             rows = []
             for j, d in enumerate(decoded):

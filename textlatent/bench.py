@@ -11,8 +11,8 @@ from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from .decode_spec import decode
 from .evaluate import length_bucket, read_sentences, words
-from .fidelity import DEFAULT, decode_path, decode_verified
 from .latent import blend_path
 
 if TYPE_CHECKING:
@@ -26,9 +26,9 @@ WARMUP = 2
 
 
 def default_reconstruct(model: TextAutoencoder, texts: list[str]) -> list[str]:
-    """The default decode of the texts' own latents (`decode_verified` with the DEFAULT budget:
-    greedy, checked, corrected where it does not verify): what every reconstruct figure times."""
-    return [d.text for d in decode_verified(model, model.encode(texts), DEFAULT)]
+    """The default decode of the texts' own latents (the decode request's auto: greedy,
+    checked, corrected where it does not verify): what every reconstruct figure times."""
+    return [d.text for d in decode(model, model.encode(texts))]
 
 
 def long_sentence() -> str:
@@ -82,7 +82,7 @@ def run_bench(model: TextAutoencoder, repeats: int = 30) -> dict:
             "encode_ms": median_ms(lambda: model.encode([SENTENCE]), repeats),
             "reconstruct_ms": median_ms(lambda: default_reconstruct(model, [SENTENCE]), repeats),
             "reconstruct_long_ms": median_ms(lambda: default_reconstruct(model, long), repeats),
-            "blend9_ms": median_ms(lambda: decode_path(model, path), repeats),
+            "blend9_ms": median_ms(lambda: decode(model, path, sentence_rows="ends"), repeats),
             "sentences_per_s": BATCH / (batch_ms / 1000.0),
             "peak_rss_mb": peak_rss_mb(),
             "threads": torch.get_num_threads(),

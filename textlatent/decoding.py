@@ -14,11 +14,11 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-Step = Callable[[torch.Tensor, Any], tuple[torch.Tensor, Any]]
+StepFn = Callable[[torch.Tensor, Any], tuple[torch.Tensor, Any]]
 
 
 @torch.inference_mode()
-def generate(step: Step, state: Any, n: int, *, bos: int, eos: int, max_tokens: int,
+def generate(step: StepFn, state: Any, n: int, *, bos: int, eos: int, max_tokens: int,
              temperature: float = 0.0, top_p: float = 1.0,
              generator: torch.Generator | None = None, banned: Sequence[int] = (),
              device: torch.device | str = "cpu") -> list[list[int]]:
@@ -49,7 +49,7 @@ def _reorder(state: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def beam_search(step: Step, state: Any, n: int, beam: int, *, bos: int, eos: int,
+def beam_search(step: StepFn, state: Any, n: int, beam: int, *, bos: int, eos: int,
                 max_tokens: int, banned: Sequence[int] = (),
                 reorder: Callable[[Any, torch.Tensor], Any] = _reorder,
                 device: torch.device | str = "cpu") -> list[list[int]]:

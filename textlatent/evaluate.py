@@ -6,6 +6,7 @@ The scoring functions work on plain lists of strings, so they can be checked wit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 import time
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fidelity import DEFAULT, GREEDY, PATH_MIDDLE, Budget, decode_path, decode_verified
+from .decode_spec import DecodeSpec, decode
 from .latent import blend_path
 
 if TYPE_CHECKING:
@@ -204,9 +205,12 @@ def fidelity_metrics(references: Sequence[str], fidelities: Sequence[float]) -> 
 
 
 # -- running a model -----------------------------------------------------------------------------
+GREEDY_SPEC = DecodeSpec(how="greedy")
+
+
 def reconstruct_timed(model: TextAutoencoder, sentences: Sequence[str],
-                      budget: Budget = DEFAULT) -> tuple[list, dict]:
-    """Reconstruct `sentences` with `budget`, one batch per length bucket.
+                      spec: DecodeSpec | None = None) -> tuple[list, dict]:
+    """Reconstruct `sentences` as `spec` says (default: auto), one batch per length bucket.
 
     -> (a `Decoded` per sentence, in order; {bucket: milliseconds per sentence}).
     """
@@ -218,7 +222,7 @@ def reconstruct_timed(model: TextAutoencoder, sentences: Sequence[str],
         if not idx:
             continue
         start = time.perf_counter()
-        out = decode_verified(model, model.encode([sentences[i] for i in idx]), budget)
+        out = decode(model, model.encode([sentences[i] for i in idx]), spec)
         ms[name] = (time.perf_counter() - start) * 1000.0 / len(idx)
         for i, d in zip(idx, out, strict=True):
             decoded[i] = d
@@ -226,10 +230,10 @@ def reconstruct_timed(model: TextAutoencoder, sentences: Sequence[str],
 
 
 def reconstruction_metrics(model: TextAutoencoder, sentences: Sequence[str],
-                           budget: Budget = DEFAULT) -> dict:
-    """Batched reconstruction of `sentences` with `budget`, scored by `score_reconstruction`,
+                           spec: DecodeSpec | None = None) -> dict:
+    """Batched reconstruction of `sentences` as `spec` says, scored by `score_reconstruction`,
     with fidelity (mean, verified share) and milliseconds per sentence, by length bucket."""
-    decoded, ms = reconstruct_timed(model, sentences, budget)
+    decoded, ms = reconstruct_timed(model, sentences, spec)
     return _with_fidelity(list(sentences), decoded, ms)
 
 
@@ -246,24 +250,24 @@ def _with_fidelity(sentences: list[str], decoded: list, ms: dict) -> dict:
 
 
 def blend_paths(model: TextAutoencoder, pairs: Sequence[tuple[str, str]], steps: int = 9,
-                ends: Budget = GREEDY, middle: Budget = GREEDY) -> list[list]:
-    """A `steps`-point slerp path for each pair, decoded by `decode_path` (one greedy decode
-    per path when both budgets are greedy) -> a list of `Decoded` per path."""
+                spec: DecodeSpec = GREEDY_SPEC) -> list[list]:
+    """A `steps`-point slerp path for each pair, decoded as `spec` says with the path's two
+    ends as sentences (greedy: one decode per path) -> a list of `Decoded` per path."""
     latents = model.encode([s for pair in pairs for s in pair])
-    return [decode_path(model, blend_path(latents[2 * i], latents[2 * i + 1], steps, "slerp"),
-                        ends, middle)
+    return [decode(model, blend_path(latents[2 * i], latents[2 * i + 1], steps, "slerp"),
+                   spec, "ends")
             for i in range(len(pairs))]
 
 
 def blend_metrics(model: TextAutoencoder, pairs: Sequence[tuple[str, str]],
-                  steps: int = 9, ends: Budget = GREEDY, middle: Budget = GREEDY) -> dict:
+                  steps: int = 9, spec: DecodeSpec = GREEDY_SPEC) -> dict:
     """endpoints, progress, novelty and valid_words over slerp paths between sentence pairs,
     and the mean fidelity of the points between the ends."""
     if steps < 3:
         raise ValueError("blend metrics need at least 3 steps")
     if not pairs:
         raise ValueError("no sentence pairs given")
-    decoded = blend_paths(model, pairs, steps, ends, middle)
+    decoded = blend_paths(model, pairs, steps, spec)
     result = score_blends([(a, b, [d.text for d in path])
                            for (a, b), path in zip(pairs, decoded, strict=True)])
     inner = [d.fidelity for path in decoded for d in path[1:-1]]
@@ -272,19 +276,24 @@ def blend_metrics(model: TextAutoencoder, pairs: Sequence[tuple[str, str]],
 
 
 def evaluate(model: TextAutoencoder, sentences_file: str | Path, pairs_file: str | Path,
-             examples: int = 0, steps: int = 9, budget: Budget = DEFAULT,
-             middle: Budget = PATH_MIDDLE) -> dict:
+             examples: int = 0, steps: int = 9, spec: DecodeSpec | None = None,
+             blend_middle: str = "greedy") -> dict:
     """Reconstruction metrics on a sentence file plus blend metrics on a pairs file.
 
-    Sentences and the ends of each blend path are decoded with `budget`, the points between
-    the ends with `middle`. With `examples` > 0 the result also holds that many
-    input/output pairs with their fidelity.
+    Sentences and the ends of each blend path are decoded as `spec` says (default: auto); the
+    points between the ends greedily, or with `blend_middle="decode"` like the ends. With
+    `examples` > 0 the result also holds that many input/output pairs with their fidelity.
     """
+    spec = spec or DecodeSpec()
+    if blend_middle not in ("greedy", "decode"):
+        raise ValueError("blend_middle must be greedy or decode")
+    on_path = "verified" if blend_middle == "decode" else \
+        "greedy" if spec.how == "greedy" else "auto"
     sentences = read_sentences(sentences_file)
     pairs = read_pairs(pairs_file)
-    decoded, ms = reconstruct_timed(model, sentences, budget)
+    decoded, ms = reconstruct_timed(model, sentences, spec)
     result = _with_fidelity(sentences, decoded, ms)
-    result["blend"] = blend_metrics(model, pairs, steps, budget, middle)
+    result["blend"] = blend_metrics(model, pairs, steps, dataclasses.replace(spec, how=on_path))
     if examples > 0:
         shown = zip(sentences[:examples], decoded[:examples], strict=True)
         result["examples"] = [{"input": s, "output": d.text, "fidelity": d.fidelity}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,7 +67,7 @@ PATH_MIDDLE = GREEDY
 
 
 @dataclass(frozen=True)
-class Step:
+class Attempt:
     """One candidate tried for a row: how it was made, its text and its fidelity."""
 
     source: str
@@ -80,7 +81,8 @@ class Decoded:
 
     text: str
     fidelity: float
-    steps: tuple[Step, ...] = field(default=())
+    attempts: tuple[Attempt, ...] = field(default=())
+    """Every text tried for this row, in order: greedy first, then rounds and candidates."""
 
     @property
     def verified(self) -> bool:
@@ -109,7 +111,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
     texts = model.decode(latents, **opts)  # first: the model checks the latents and options
     z = _unit(latents)
     n = len(z)
-    steps: list[list[Step]] = [[] for _ in range(n)]
+    attempts: list[list[Attempt]] = [[] for _ in range(n)]
     best_f = np.full(n, -2.0)
     best_t = [""] * n
 
@@ -117,7 +119,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         """Score candidates for `rows`, keep the best per row -> their re-encodings."""
         back, fids = _reencode(model, z[rows], cand)
         for r, t, f in zip(rows, cand, fids):
-            steps[r].append(Step(source, t, float(f)))
+            attempts[r].append(Attempt(source, t, float(f)))
             if f > best_f[r]:
                 best_f[r], best_t[r] = float(f), t
         return back
@@ -145,7 +147,7 @@ def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
         cand = model.decode(z[rest], temperature=budget.temperature, seed=budget.seed + s,
                             **opts)
         offer(rest, f"sample T={budget.temperature:g}", cand)
-    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, steps)]
+    return [Decoded(t, float(f), tuple(s)) for f, t, s in zip(best_f, best_t, attempts)]
 
 
 def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
@@ -154,23 +156,40 @@ def decode_scored(model, latents: np.ndarray, **options) -> list[Decoded]:
     texts = model.decode(latents, **options)
     z = _unit(latents)
     fids = _reencode(model, z, texts)[1]
-    return [Decoded(t, float(f), (Step("decode", t, float(f)),)) for t, f in zip(texts, fids)]
+    return [Decoded(t, float(f), (Attempt("decode", t, float(f)),)) for t, f in zip(texts, fids)]
+
+
+def path_budgets(n: int, ends: Budget = DEFAULT, middle: Budget = PATH_MIDDLE) -> list[Budget]:
+    """Each row's budget on a path of n latents whose two ends are sentences' encodings: the
+    ends get `ends`, the points between `middle` (they are no sentence's encoding, so they
+    never verify and a correction budget would be spent on every one of them)."""
+    return [ends if i in (0, n - 1) else middle for i in range(n)]
+
+
+def decode_budgeted(model, latents: np.ndarray, budgets: Sequence[Budget],
+                    rows: Sequence[int] | None = None,
+                    max_tokens: int | None = None) -> dict[int, Decoded]:
+    """Decode `rows` (default: all) of `latents`, row i with `budgets[i]`: one batched
+    `decode_verified` call per budget among them (in the order they first come) -> {row: ...}."""
+    z = _unit(latents)
+    if len(budgets) != len(z):
+        raise ValueError(f"{len(budgets)} budgets for {len(z)} rows")
+    rows = list(range(len(z)) if rows is None else rows)
+    out: dict[int, Decoded] = {}
+    for budget in dict.fromkeys(budgets[i] for i in rows):
+        group = [i for i in rows if budgets[i] == budget]
+        out.update(zip(group, decode_verified(model, z[group], budget, max_tokens)))
+    return out
 
 
 def decode_path(model, path: np.ndarray, ends: Budget = DEFAULT,
                 middle: Budget = PATH_MIDDLE, max_tokens: int | None = None) -> list[Decoded]:
-    """Decode a path of latents whose two ends are sentences' encodings (a blend).
-
-    The ends get `ends`; the points between get `middle`: they are no sentence's encoding, so
-    they never verify and a correction budget would be spent on every one of them. With equal
-    budgets the whole path is one `decode_verified` call.
-    """
-    z = _unit(path)
-    if ends == middle or len(z) <= 2:
-        return decode_verified(model, z, ends, max_tokens)
-    tips = decode_verified(model, z[[0, -1]], ends, max_tokens)
-    inner = decode_verified(model, z[1:-1], middle, max_tokens)
-    return [tips[0], *inner, tips[1]]
+    """Decode a path of latents whose two ends are sentences' encodings (a blend): the ends
+    with `ends`, the points between with `middle` (`path_budgets`). With equal budgets the
+    whole path is one `decode_verified` call."""
+    budgets = path_budgets(len(_unit(path)), ends, middle)
+    done = decode_budgeted(model, path, budgets, max_tokens=max_tokens)
+    return [done[i] for i in range(len(budgets))]
 
 
 def _unit(latents) -> np.ndarray:

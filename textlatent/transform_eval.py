@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from . import transforms
+from .decode_spec import DecodeSpec, decode
 from .evaluate import english_words, read_sentences, valid_word_counts
-from .fidelity import DEFAULT, GREEDY, decode_verified
 from .paths import builtin_model_path
 
 
@@ -34,9 +34,13 @@ def heldout() -> list[str]:
                                    .joinpath("heldout_sentences.txt"))))
 
 
-def decode_texts(model, z: np.ndarray, decode: str = "verified") -> list[str]:
-    budget = GREEDY if decode == "greedy" else DEFAULT
-    return [d.text for d in decode_verified(model, z, budget)]
+def decode_texts(model, z: np.ndarray, how: str = "verified") -> list[str]:
+    return [d.text for d in decoded(model, z, how)]
+
+
+def decoded(model, z: np.ndarray, how: str = "verified") -> list:
+    """The rows decoded as `how` says, none of them taken as a sentence's encoding."""
+    return decode(model, z, DecodeSpec(how=how), "none")
 
 
 def valid_words(texts: Sequence[str]) -> float:
@@ -91,12 +95,11 @@ def measure_sample(model, prior, count: int, settings: Sequence[tuple[str, float
         z = np.concatenate([spec.latents({"prior": prior}, {**params, "n": min(256, count - i),
                                                             "seed": seed + i})
                             for i in range(0, count, 256)])
-        budget = GREEDY if decode == "greedy" else DEFAULT
-        decoded = decode_verified(model, z, budget)
-        texts = [d.text for d in decoded]
+        out = decoded(model, z, decode)
+        texts = [d.text for d in out]
         row = {"method": method, "value": value, "n": len(texts),
                "valid_words": valid_words(texts), "distinct": len(set(texts)) / len(texts),
-               "fidelity": float(np.mean([d.fidelity for d in decoded])),
+               "fidelity": float(np.mean([d.fidelity for d in out])),
                "examples": texts[:6]}
         if corpus is not None:
             row["copies"] = sum(t.strip() in corpus for t in texts) / len(texts)
@@ -181,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--radii", default="0.3,0.4,0.5,0.6,0.7,0.8,0.9")
     p.add_argument("--n", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--decode", choices=["verified", "greedy"], default="verified")
+    p.add_argument("--decode", choices=["verified", "greedy"], default="verified",
+                   help="how the rows are decoded (as `textlatent vary --decode`)")
     p.add_argument("--corpus", default=None, help="training corpus, for copies (sample)")
     p.add_argument("--directions", nargs="*", default=None, help="names (directions)")
     p.add_argument("--strengths", default=None, help="comma-separated (directions)")

@@ -13,6 +13,7 @@ of a sentence; a variadic one takes a list of them. Kind "prior" takes a `Latent
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,9 +97,60 @@ class Param:
     def _in_range(self, value: float) -> None:
         if not math.isfinite(value):
             raise ValueError(f"{self.name} must be a finite number")
-        if self.low is not None and value < self.low or self.high is not None and value > self.high:
-            raise ValueError(f"{self.name} must be between {self.low:g} and {self.high:g}, "
-                             f"got {value:g}")
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if not low <= value <= high:
+            raise ValueError(f"{self.name} must be {self.range_text()}, got {value:g}")
+
+    def range_text(self) -> str:
+        """'between 0 and pi', 'at least 1', ... (empty for a parameter without a range)."""
+        if self.low is not None and self.high is not None:
+            return f"between {_bound(self.low)} and {_bound(self.high)}"
+        if self.low is not None:
+            return f"at least {_bound(self.low)}"
+        return f"at most {_bound(self.high)}" if self.high is not None else ""
+
+    def parse_text(self, text: str) -> Any:
+        """A command-line word -> a checked value (argparse.ArgumentTypeError if it is not)."""
+        try:
+            value: Any = text
+            if self.kind is int:
+                value = int(text)
+            elif self.kind is float:
+                value = float(text)
+        except ValueError:
+            what = "a whole number" if self.kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+        try:
+            return self.check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    def add_argument(self, parser, *flags: str, **overrides: Any) -> argparse.Action:
+        """Add this parameter to an argparse parser (or group) as `--name` (or `flags`): its
+        type checks the range, its choices are argparse's, its help says the default.
+        `overrides` go to `add_argument` as they are (e.g. a command's own default)."""
+        flags = flags or (f"--{self.name.replace('_', '-')}",)
+        default = overrides.pop("default", self.default)
+        help_text = overrides.pop("help", self.help)
+        if default is not None and "%(default)" not in help_text:
+            help_text = f"{help_text} (default %(default)s)" if help_text else "default %(default)s"
+        options: dict[str, Any] = {"default": default, "help": help_text}
+        if self.kind is str and self.choices:
+            options["choices"] = self.choices
+        elif self.kind is not tuple:
+            options["type"] = self.parse_text
+            if self.kind is int and self.low is not None and self.low >= 0:
+                options["metavar"] = "N"
+        options.update(overrides)
+        return parser.add_argument(*flags, **options)
+
+
+def _bound(value: float) -> str:
+    """A range end for a message: pi by name, whole numbers without a point."""
+    if value == math.pi:
+        return "pi"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @dataclass(frozen=True)

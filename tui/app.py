@@ -304,7 +304,7 @@ class TextLatentApp(App[int]):
             result.entry_id, latent=result.latent, reconstruction=result.reconstruction,
             text=result.seen_text if result.truncated else None, truncated=result.truncated,
             pieces=result.pieces, error=result.error, fidelity=result.fidelity,
-            steps=result.steps)
+            attempts=result.attempts)
         if entry is None:  # removed meanwhile
             return
         if result.error:

@@ -12,7 +12,7 @@ from .path_decoder import WARNINGS_LOCK
 
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
-    from textlatent.fidelity import Step
+    from textlatent.fidelity import Attempt
 
 
 @dataclass
@@ -27,24 +27,24 @@ class EncodeResult:
     error: str | None = None
     pieces: list[str] | None = None
     fidelity: float | None = None
-    steps: tuple[Step, ...] = ()
+    attempts: tuple[Attempt, ...] = ()
 
 
 def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult:
-    """Encode one text and reconstruct it with the default decode (`decode_verified`: greedy,
+    """Encode one text and reconstruct it with the default decode (`decode_spec.decode`: greedy,
     checked against the latent, corrected where it does not verify), keeping the tries.
 
     A text over the model's token limit is cut by the library with a TruncationWarning;
     we catch it and report the part the model actually saw.
     """
     from textlatent.backends.base import TruncationWarning
-    from textlatent.fidelity import DEFAULT, decode_verified
+    from textlatent.decode_spec import decode
 
     with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             latent = model.encode([text])
-            decoded = decode_verified(model, latent, DEFAULT)[0]
+            decoded = decode(model, latent)[0]
             truncated = any(issubclass(w.category, TruncationWarning) for w in caught)
             seen = model.fit(text) if truncated else text
             pieces = model.pieces(seen)
@@ -53,4 +53,4 @@ def encode_one(model: TextAutoencoder, entry_id: int, text: str) -> EncodeResult
         except Exception as exc:  # any failure becomes a notification
             return EncodeResult(entry_id, error=f"{type(exc).__name__}: {exc}")
     return EncodeResult(entry_id, latent[0], decoded.text, seen, truncated, pieces=pieces,
-                        fidelity=decoded.fidelity, steps=decoded.steps)
+                        fidelity=decoded.fidelity, attempts=decoded.attempts)

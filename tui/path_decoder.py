@@ -1,11 +1,12 @@
 """Decode a path a few rows at a time, so a slow model shows its rows as they come (no Textual).
 
-The rows get the library's default decode for a path (`textlatent.fidelity.decode_path`): its
-two ends, when they are sentences' encodings, the correcting decode; the points between them
-one greedy decode with its fidelity. Each call's size is set from how long a row took in the
-call before (the first call: from the previous path, else one row, the current one), so a fast
-model decodes the path in one batched call and a slow one fills it in a row or a few at a time,
-nearest the slider first, checking between calls whether the path is still wanted.
+Each row gets the budget the decode request gives it (`textlatent.decode_spec`; by default a
+path's two ends, when they are sentences' encodings, the correcting decode and the points
+between them one greedy decode with its fidelity, as `textlatent.fidelity.decode_path`).
+Each call's size is set from how long a row took in the call before (the first call: from the
+previous path, else one row, the current one), so a fast model decodes the path in one batched
+call and a slow one fills it in a row or a few at a time, nearest the slider first, checking
+between calls whether the path is still wanted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from textlatent.fidelity import DEFAULT, PATH_MIDDLE, Budget, Decoded, decode_verified
+from textlatent.fidelity import Budget, Decoded, decode_budgeted, path_budgets
 
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
@@ -29,27 +30,9 @@ UPDATE_S = 0.25  # aim to show new rows about this often
 WARNINGS_LOCK = threading.Lock()
 
 
-def path_budgets(n: int, sentence_ends: bool = True) -> list[Budget]:
-    """Each row's decode budget: the ends corrected when they are sentences, the rest greedy."""
-    budgets = [PATH_MIDDLE] * n
-    if sentence_ends and n:
-        budgets[0] = budgets[-1] = DEFAULT
-    return budgets
-
-
 def nearest(pending: list[int], current: int, size: int) -> list[int]:
     """The `size` pending rows nearest to `current` (the lower row first on a tie)."""
     return sorted(pending, key=lambda i: (abs(i - current), i))[:max(1, size)]
-
-
-def decode_rows(model: TextAutoencoder, path: np.ndarray, budgets: list[Budget],
-                rows: list[int]) -> dict[int, Decoded]:
-    """Decode some rows of a path: one batched call per budget among them."""
-    out: dict[int, Decoded] = {}
-    for budget in dict.fromkeys(budgets[i] for i in rows):
-        group = [i for i in rows if budgets[i] == budget]
-        out.update(zip(group, decode_verified(model, path[group], budget)))
-    return out
 
 
 def decode_progressively(model: TextAutoencoder, path: np.ndarray, *,
@@ -78,7 +61,7 @@ def decode_progressively(model: TextAutoencoder, path: np.ndarray, *,
         rows = nearest(pending, current(), size)
         start = time.monotonic()
         with WARNINGS_LOCK:
-            decoded = decode_rows(model, path, budgets, rows)
+            decoded = decode_budgeted(model, path, budgets, rows)
         per_row = (time.monotonic() - start) / len(rows)
         emit(decoded)
         pending = [i for i in pending if i not in rows]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from textlatent import transforms as registry
-from textlatent.fidelity import Decoded, Step
+from textlatent.fidelity import Attempt, Decoded
 from textlatent.latent import cosine
 
 from .decoding import DECODE_PARAMS, decode_defaults
@@ -53,7 +53,7 @@ class Entry:
     error: str | None = None
     pieces: list[str] | None = None
     fidelity: float | None = None  # cos(z, encode(reconstruction))
-    steps: tuple[Step, ...] = ()  # the decode's tries: greedy, then any correction rounds
+    attempts: tuple[Attempt, ...] = ()  # the decode's tries: greedy, then any correction rounds
 
     @property
     def ready(self) -> bool:
@@ -208,7 +208,7 @@ class Session:
                     reconstruction: str | None = None, text: str | None = None,
                     truncated: bool = False, pieces: list[str] | None = None,
                     error: str | None = None, fidelity: float | None = None,
-                    steps: tuple[Step, ...] = ()) -> Entry | None:
+                    attempts: tuple[Attempt, ...] = ()) -> Entry | None:
         """Store what the model made of a sentence; an error removes the sentence."""
         entry = self.get(entry_id)
         if entry is None:
@@ -218,7 +218,7 @@ class Session:
         else:
             entry.latent, entry.reconstruction = latent, reconstruction
             entry.truncated, entry.pieces = truncated, pieces
-            entry.fidelity, entry.steps = fidelity, tuple(steps)
+            entry.fidelity, entry.attempts = fidelity, tuple(attempts)
             entry.english = english_share(entry.text)  # all of it, before any cut
             if text:
                 entry.text = text

@@ -41,7 +41,7 @@ def decoding_fields(session: Session) -> list[Field]:
 
 def fidelity_note(decoded: Decoded) -> str:
     """The current decode's fidelity in words, and how many correction rounds it took."""
-    rounds = sum(step.source.startswith("round") for step in decoded.steps)
+    rounds = sum(a.source.startswith("round") for a in decoded.attempts)
     return fidelity_mark(decoded.fidelity, words=True, rounds=rounds)
 
 

@@ -93,7 +93,7 @@ class EncodeStage(Stage):
     def rounds_renderable(self, entry: Entry) -> Group | Text:
         """decode(z) back to text: the greedy try, then each correction round, with fidelity."""
         style = self.get_component_rich_style
-        steps = entry.steps
+        steps = entry.attempts
         if not steps or entry.fidelity is None:
             return Text("")
         best = max(range(len(steps)), key=lambda k: steps[k].fidelity)
