@@ -382,8 +382,10 @@ async def test_f1_opens_help_generated_from_the_action_table(model):
         text = app.screen._markdown
         for act in ACTIONS:
             assert (f"| `{act.keys_text}` | {act.help} |" in text) == act.table, act
-        for mode in MODES.values():  # one section per transform mode, by its name
-            assert f"### {mode.title}\n\n{mode.help}" in text
+        for name, mode in MODES.items():  # one section per transform mode, by its name
+            title = f"{mode.title} (in use)" if name == app.session.transform else mode.title
+            assert f"### {title}\n\n{mode.help}" in text
+        assert text.index("### Blend (in use)") < text.index("### Variations")
         assert "`t / palette`" not in text
         assert "`← / h`" in text and "`] / PgDn`" in text
         await pilot.press("escape")

@@ -3,6 +3,7 @@ burst of keys counts, what focus looks like, which warnings and notifications sh
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import warnings
 
 import pytest
 from helpers import burst, in_view, run_async, run_cli, screen_lines, settle
+from rich.console import Console
 
 from tui.app import TextLatentApp
 
@@ -235,10 +237,13 @@ async def test_identical_variations_are_listed_once_with_their_count(tiny_model)
         await settle(pilot)
         await pilot.press(*"the cat sat on the mat", "enter", "escape")
         await settle(pilot)
-        app.main.action_mode("vary")
-        app.session.set_param("radius", 0.0)
+        with app.session.batch():  # one decode to wait for
+            app.session.set_transform("vary")
+            app.session.set_param("radius", 0.0)
         await settle(pilot)
         texts = app.session.path_texts
         assert len(texts) == 8 and len(set(texts)) == 1
-        path = [line for line in screen_lines(app) if " v1 " in line or " v2 " in line]
-        assert len(path) == 1 and "×8" in path[0], path
+        console = Console(width=200, record=True, file=io.StringIO(), force_terminal=False)
+        console.print(app.query_one("#decode-path").content)
+        path = console.export_text().splitlines()
+        assert len(path) == 1 and "▶ v1" in path[0] and path[0].rstrip().split()[-2] == "×8", path

@@ -358,7 +358,9 @@ class TextLatentApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             from .modes import MODES
 
-            sections = {m.title: m.help for m in MODES.values()}
+            now = self.session.transform  # the mode in use comes first
+            sections = {f"{m.title} (in use)" if name == now else m.title: m.help
+                        for name, m in sorted(MODES.items(), key=lambda kv: kv[0] != now)}
             self.push_screen(HelpScreen(help_markdown(INTRO, sections)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
