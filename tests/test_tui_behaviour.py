@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import warnings
 
 import pytest
@@ -211,22 +209,6 @@ async def test_the_latent_w_saves_is_read_by_decode(tiny_model, tiny_model_dir, 
     code, out, _ = run_cli(capsys, "encode", "the cat sat", "--model", str(tiny_model_dir),
                            "--json")
     assert {"model", "dim", "texts", "latents"} <= set(json.loads(out)) <= set(data) | {"dim"}
-
-
-@pytest.mark.slow
-def test_no_warning_reaches_the_terminal_after_quitting(tmp_path):
-    """Run in a subprocess: nothing the app caught shows up on stderr after it quits."""
-    code = ("import asyncio\nfrom tui.app import TextLatentApp\n"
-            "async def main():\n"
-            "    app = TextLatentApp(starters=False)\n"
-            "    async with app.run_test() as pilot:\n"
-            "        await pilot.pause(3)\n"
-            "        app.main.add_sentence(' '.join(['the cat sat on the mat'] * 14))\n"
-            "        await pilot.pause(8)\n"
-            "asyncio.run(main())\n")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
-    assert run.returncode == 0 and "warning" not in run.stderr.lower(), run.stderr
 
 
 @run_async
