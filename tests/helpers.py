@@ -61,3 +61,28 @@ def folder_with_map(src, model, dest, texts: list[str]):
     index.save(idx, dest)
     latent_map.save(latent_map.fit_pca(idx), dest)
     return dest
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as plain text lines, as a terminal shows it now."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def burst(app, *keys: str) -> None:
+    """Send key presses the way a terminal delivers a burst (a paste without bracketed paste,
+    keys held or typed fast): all queued at once, none waits for the one before."""
+    from textual import events
+
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "space": " "}.get(key)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def in_view(widget, y: int, height: int) -> bool:
+    """Whether lines y … y+height of a scrolling widget's content are on screen whole (its own
+    scrolling and every container around it)."""
+    visible = widget.screen.find_widget(widget).visible_region
+    top = widget.content_region.y + y - round(widget.scroll_offset.y)
+    return visible.y <= top and top + height <= visible.y + visible.height

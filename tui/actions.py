@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from textlatent import transforms as registry
+
 SCOPES = {
     "app": "Anywhere",
     "screen": "Main screen (not while typing in the input)",
@@ -31,6 +33,7 @@ class Action:
     show: bool = True  # shown in the footer
     palette: str = ""  # the command palette title ("" = not in the palette)
     key_display: str | None = None
+    table: bool = True  # listed in the keys tables (F1, README); the modes have their own part
 
     @property
     def keys_text(self) -> str:
@@ -48,8 +51,8 @@ ACTIONS: tuple[Action, ...] = (
            palette="Help"),
     Action("ctrl+s", "screenshot", "Screenshot", "Save an SVG screenshot in the current folder",
            "app", show=False, palette="Save screenshot"),
-    Action("", "", "", "Command palette: every action, and the theme (remembered)", "app",
-           doc_keys="ctrl+p"),
+    Action("ctrl+p", "command_palette", "Palette", "Command palette: every action, and the "
+           "theme (remembered)", "app", key_display="^p"),
     Action("", "", "", "Quit", "app", doc_keys="ctrl+q"),
     # the main screen
     Action("", "", "", "Next / previous area: input, sentences, slider, slide contents",
@@ -57,37 +60,36 @@ ACTIONS: tuple[Action, ...] = (
     Action("1,2,3,4", "stage({key})", "Stage", "Go to stage 1–4 (1 the input, 2 the "
            "sentences, 3 and 4 the slider) and the slide's part about it", doc_keys="1 – 4",
            show=False),
-    Action("left,h", "move(-1)", "t−", "Move the blend slider towards A", key_display="←",
+    Action("left,h", "move(-1)", "t−", "Blend: move the slider towards A", key_display="←",
            doc_keys="← / h", palette=""),
-    Action("right,l", "move(1)", "t+", "Move the blend slider towards B", key_display="→",
+    Action("right,l", "move(1)", "t+", "Blend: move the slider towards B", key_display="→",
            doc_keys="→ / l"),
-    Action("t", "cycle_mode(1)", "Mode", "Next transform mode: blend, variations, sample, "
-           "arithmetic, edit", palette="Next transform mode"),
-    Action("", "mode('blend')", "", "Transform: blend sentence A into B (a path of steps)",
-           doc_keys="t / palette", palette="Transform: blend"),
-    Action("", "mode('vary')", "", "Transform: variations around the highlighted sentence",
-           doc_keys="t / palette", palette="Transform: variations"),
-    Action("", "mode('sample')", "", "Transform: sample new sentences from the model's prior",
-           doc_keys="t / palette", palette="Transform: sample"),
-    Action("", "mode('arithmetic')", "", "Transform: arithmetic on sentences (+ / − in the "
-           "list add terms)", doc_keys="t / palette", palette="Transform: arithmetic"),
-    Action("", "mode('edit')", "", "Transform: edit the highlighted sentence along a direction "
-           "(question, negation, past…)", doc_keys="t / palette", palette="Transform: edit"),
+    Action("left,h", "row(-1)", "Prev row", "Other modes: the previous row of the Decode "
+           "stage", key_display="←", doc_keys="← / h"),
+    Action("right,l", "row(1)", "Next row", "Other modes: the next row of the Decode stage",
+           key_display="→", doc_keys="→ / l"),
+    Action("t", "cycle_mode(1)", "Mode", "Next transform mode: "
+           + ", ".join(t.title.lower() for t in registry.REGISTRY.values()),
+           palette="Next transform mode"),
+    *(Action("", f"mode('{name}')", "", f"Transform: {t.title.lower()}, {t.help}",
+             doc_keys="palette", palette=f"Transform: {t.title.lower()}", table=False)
+      for name, t in registry.REGISTRY.items()),
     Action("o", "focus_form", "Settings", "Go to the transform's settings (←/→ a field, ↑/↓ "
            "its value)", palette="Transform settings"),
+    Action("s", "toggle_slide", "Slide", "Show or hide the slide", palette="Show / hide slide"),
     Action("d", "focus_decoding", "Decoding", "Go to the decoding choices: auto, greedy, "
            "verified, beam, sampled (temperature, top-p, seed)", show=False,
            palette="Decoding choices"),
-    Action("r", "reseed", "Reseed", "New seed for variations, samples or a sampled decode",
-           show=False, palette="New seed"),
+    Action("r", "reseed", "Reseed", "Variations, sample (or a sampled decode): draw again "
+           "with a new seed", palette="New seed"),
     Action("n", "add_decoded", "Add text", "Add the current decoded text to the sentence list",
            palette="Add the decoded text as a sentence"),
-    Action("x", "clear_terms", "Clear terms", "Clear arithmetic's terms", show=False,
+    Action("x", "clear_terms", "Clear terms", "Arithmetic: clear the terms",
            palette="Clear arithmetic terms"),
     Action("m", "toggle_method", "Method",
-           "Blend along the sphere (slerp) or along a straight line (lerp)",
+           "Blend: along the sphere (slerp) or along a straight line (lerp)",
            palette="Blend method: slerp / lerp"),
-    Action("p", "next_pair", "Pair", "Blend the next starter pair",
+    Action("p", "next_pair", "Pair", "Blend: the next starter pair",
            palette="Next starter pair"),
     Action("v", "cycle_view", "View", "Encode stage's picture: heat map → the A–B plane → the "
            "map of meanings → the similarity grid", palette="Next latent space view"),
@@ -107,8 +109,6 @@ ACTIONS: tuple[Action, ...] = (
            key_display="[", doc_keys="[ / PgUp", show=False),
     Action("],pagedown", "section(1)", "Next section", "Next section of the slide",
            key_display="]", doc_keys="] / PgDn", show=False),
-    Action("s", "toggle_slide", "Slide", "Show or hide the slide", show=False,
-           palette="Show / hide slide"),
     # the input
     Action("", "", "", "Encode the typed sentence (a pasted list: one sentence per line)",
            "input", doc_keys="Enter", palette=""),
@@ -146,8 +146,9 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 
-def actions(scope: str) -> list[Action]:
-    return [a for a in ACTIONS if a.scope == scope]
+def actions(scope: str, table: bool = False) -> list[Action]:
+    """The actions of one scope (`table`: only those the keys tables list)."""
+    return [a for a in ACTIONS if a.scope == scope and (a.table or not table)]
 
 
 def bindings(scope: str, target: str = "screen") -> list[Binding]:
@@ -183,11 +184,16 @@ def palette_actions() -> list[Action]:
     return [a for a in ACTIONS if a.palette]
 
 
-def help_markdown(intro: str) -> str:
-    """F1: an intro, then the keys table by where they work."""
+def help_markdown(intro: str, modes: dict[str, str] | None = None) -> str:
+    """F1: an intro, one section per transform mode (title: its help text), then the keys
+    table by where they work."""
     parts = [intro]
+    if modes:
+        parts.append("\n## Transform modes (t cycles; each is also in the command palette)")
+        for title, text in modes.items():
+            parts.append(f"\n### {title}\n\n{text}")
     for scope, title in SCOPES.items():
-        rows = actions(scope)
+        rows = actions(scope, table=True)
         if rows:
             parts.append(f"\n## {title}\n\n| Key | Does |\n|---|---|")
             parts.extend(f"| `{a.keys_text}` | {a.help} |" for a in rows)
@@ -199,5 +205,6 @@ def keys_table() -> str:
     lines = ["| key | where | does |", "|---|---|---|"]
     for scope, title in SCOPES.items():
         where = title.split(" (")[0].lower()
-        lines.extend(f"| `{a.keys_text}` | {where} | {a.help} |" for a in actions(scope))
+        lines.extend(f"| `{a.keys_text}` | {where} | {a.help} |"
+                     for a in actions(scope, table=True))
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -25,6 +26,8 @@ from textual.worker import get_current_worker
 
 from .actions import bindings, help_markdown, palette_actions
 from .config import config_dir, load_settings, save_settings
+from .encoding import encode_one
+from .export import default_export_name, model_info, session_document, write_export
 from .messages import (
     DecodeFailed,
     Encoded,
@@ -33,15 +36,14 @@ from .messages import (
     ModelLoaded,
     NeighborsFound,
     PathDecoded,
-    encode_one,
+    Warned,
 )
 from .model_folder import check_model_folder, model_line
 from .path_decoder import WARNINGS_LOCK, decode_progressively
+from .screens.help import INTRO, HelpScreen
 from .screens.main import MainScreen
 from .session import Entry, Session
-from .sharing import model_info
 from .slides import load_slide, load_starters
-from .widgets.help_screen import INTRO, HelpScreen
 
 if TYPE_CHECKING:
     from textlatent.backends.base import TextAutoencoder
@@ -111,6 +113,8 @@ class TextLatentApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._previous_showwarning = warnings.showwarning
+        warnings.showwarning = self._show_warning
         if self._starters:
             self.main.add_starters(load_starters())
         self.load_model_worker()
@@ -119,6 +123,26 @@ class TextLatentApp(App[int]):
                timeout: float | None = None, markup: bool = False) -> None:
         """Notifications carry model output, paths and errors: no markup unless asked."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def dismiss_notifications(self, title: str) -> None:
+        """Take down the notifications with this title (a question that has been answered)."""
+        for notification in list(self._notifications):
+            if notification.title == title:
+                self._unnotify(notification, refresh=False)
+        self._refresh_notifications()
+
+    def _show_warning(self, message: Warning | str, category: type[Warning], *args: Any,
+                      **kwargs: Any) -> None:
+        """Python warnings raised while the app runs (in any thread) become notifications:
+        printed to the terminal, they would only appear after the app quits."""
+        self.post_message(Warned(str(message), category.__name__))
+
+    def on_warned(self, message: Warned) -> None:
+        self.notify(message.text, title=message.kind, severity="warning", timeout=5)
+
+    def on_unmount(self) -> None:
+        if warnings.showwarning == self._show_warning:
+            warnings.showwarning = self._previous_showwarning
 
     def action_help_quit(self) -> None:
         """ctrl+c: say how to quit (Textual's own message would show its markup here)."""
@@ -205,7 +229,7 @@ class TextLatentApp(App[int]):
                 budgets = row_budgets(options, len(path), blend)
                 if budgets is None:
                     # scoring re-encodes; a truncation warning from it must not reach an encode
-                    # that is recording its own (messages.encode_one)
+                    # that is recording its own (encoding.encode_one)
                     with WARNINGS_LOCK:
                         emit(dict(enumerate(decode_rows(model, path, options, blend))))
                     return
@@ -290,8 +314,9 @@ class TextLatentApp(App[int]):
             self.notify(f"Cut to the model's {self.model.max_tokens - 1} tokens.",
                         title="Sentence truncated", severity="warning")
         if entry.foreign:
-            self.notify("Mostly byte pieces: this model only knows English, so expect "
-                        "nonsense back.", title="Not English?", severity="warning")
+            self.notify("Few English words or many byte pieces: this model only knows "
+                        "English, so expect nonsense back.", title="Not English?",
+                        severity="warning")
 
     def on_path_decoded(self, message: PathDecoded) -> None:
         self.session.set_path_rows(message.key, message.rows)
@@ -311,10 +336,8 @@ class TextLatentApp(App[int]):
     # -- things that write files -------------------------------------------------------------
     def export_session(self, target: str | Path | None = None) -> Path | None:
         """Write the session JSON to `target` (default: a new file in the current folder)."""
-        from .session import default_export_name, write_export
-
         try:
-            data = self.session.to_dict(model_info(self.model, self.model_path))
+            data = session_document(self.session, model_info(self.model, self.model_path))
             path = write_export(data, target or Path.cwd() / default_export_name())
         except (OSError, ValueError, TypeError) as exc:
             self.notify(f"Could not export the session: {exc}", severity="error")
@@ -335,7 +358,12 @@ class TextLatentApp(App[int]):
     # -- help and commands -------------------------------------------------------------------
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(help_markdown(INTRO)))
+            from .modes import MODES
+
+            now = self.session.transform  # the mode in use comes first
+            sections = {f"{m.title} (in use)" if name == now else m.title: m.help
+                        for name, m in sorted(MODES.items(), key=lambda kv: kv[0] != now)}
+            self.push_screen(HelpScreen(help_markdown(INTRO, sections)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
@@ -343,5 +371,8 @@ class TextLatentApp(App[int]):
                 yield command
         for act in palette_actions():
             namespace = self if act.target == "app" else self.main
+            name = act.action.split("(")[0]
+            if act.target == "screen" and not self.main.check_action(name, ()):
+                continue  # acts in another mode only
             yield SystemCommand(act.palette, act.help,
                                 partial(self.run_action, act.action, namespace))

@@ -7,66 +7,31 @@ changes can be made as one with `with session.batch():`.
 
 from __future__ import annotations
 
-import json
 import math
-import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from textlatent import transforms as registry
-from textlatent.fidelity import VERIFIED_AT, Attempt, Decoded
+from textlatent.fidelity import Attempt, Decoded
 from textlatent.latent import cosine
 
 from .decoding import DECODE_PARAMS, decode_defaults
+from .text import ENGLISH_SHARE_WARNING, english_share
 
 METHODS = ("slerp", "lerp")
 TRANSFORMS: tuple[str, ...] = tuple(registry.names())  # the Transform stage's modes
 EDITABLE_KINDS = (int, float, str)  # parameters the forms can step through (not tuples)
 TERM_WEIGHT = registry.Param("weight", "Weight", float, 1.0, -10.0, 10.0,
                              help="this term's weight in the sum (0 drops the term)")
-SESSION_FORMAT = "textlatent-session/1"
+ROLE_INPUTS = ("a", "b", "source", "terms", "prior", "direction")
+"""The registry roles the session can fill: blend's ends, the highlighted sentence, arithmetic's
+terms, the model's prior and edit's direction (a new mode reuses these names)."""
 UNDO_DEPTH = 1  # the last remove or clear; older states would hold their latents forever
 BYTE_SHARE_WARNING = 0.3  # this share of byte-fallback pieces or more: probably not English
-
-
-def printable(text: str) -> str:
-    """Text safe to draw in a terminal, one cell per cell that terminals agree on.
-
-    Control characters become visible symbols; emoji variation selectors are dropped,
-    because terminals disagree on whether they widen the character before them (tmux does
-    not, Rich does), which shifts everything after them by a column.
-    """
-    out = []
-    for ch in text:
-        if ch in "\t\n\r":
-            out.append(" ")
-        elif ch in "\ufe0e\ufe0f":
-            continue
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            out.append("\N{REPLACEMENT CHARACTER}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def latent_list(z: np.ndarray) -> list[float]:
-    """A latent as a JSON-friendly list (6 decimals is far below what changes a decode)."""
-    return [round(float(v), 6) for v in np.asarray(z, np.float32).ravel()]
-
-
-def fidelity_mark(fidelity: float | None) -> str:
-    """✓ for a verified decode (its text encodes back to its latent), else the cosine: '0.97'."""
-    if fidelity is None or math.isnan(fidelity):
-        return ""
-    if fidelity >= VERIFIED_AT:
-        return "✓"
-    return f"{math.floor(fidelity * 100) / 100:.2f}"  # rounded down: never 1.00 unverified
 
 
 def byte_share(pieces: list[str]) -> float:
@@ -100,10 +65,16 @@ class Entry:
         return self.reconstruction is not None and \
             self.reconstruction.strip() == self.text.strip()
 
+    english: float | None = None  # the share of its words in the English word list
+
     @property
     def foreign(self) -> bool:
-        """Many byte-fallback pieces: likely not English (the model only knows English)."""
-        return self.pieces is not None and byte_share(self.pieces) >= BYTE_SHARE_WARNING
+        """Likely not English (the model only knows English): many byte-fallback pieces, or
+        few words from the English word list."""
+        if self.pieces is None:
+            return False
+        return byte_share(self.pieces) >= BYTE_SHARE_WARNING or \
+            (self.english is not None and self.english < ENGLISH_SHARE_WARNING)
 
 
 @dataclass(frozen=True)
@@ -249,6 +220,7 @@ class Session:
             entry.latent, entry.reconstruction = latent, reconstruction
             entry.truncated, entry.pieces = truncated, pieces
             entry.fidelity, entry.attempts = fidelity, tuple(attempts)
+            entry.english = english_share(entry.text)  # all of it, before any cut
             if text:
                 entry.text = text
         self.changed()
@@ -456,15 +428,6 @@ class Session:
             self.terms = []
             self.changed()
 
-    def expression(self) -> str:
-        """Arithmetic's terms as text: '+1·"a" −1·"b"'."""
-        parts = []
-        for entry_id, w in self.terms:
-            entry = self.get(entry_id)
-            sign = "+" if w > 0 else "−"
-            parts.append(f"{sign}{abs(w):g}·{printable(entry.text) if entry else '?'}")
-        return " ".join(parts)
-
     # the model folder's extras
     def set_extras(self, extras: Extras) -> None:
         self.extras = extras
@@ -536,43 +499,50 @@ class Session:
             self.changed()
 
     # what the transform needs
-    def _inputs(self) -> tuple[str | None, dict[str, Any], tuple]:
-        """(why it cannot run, or None; the registry inputs; their identity for the key)."""
-        name = self.transform
-        if name == "blend":
-            if self.a is None or self.b is None:
-                return "ends", {}, ()
-            ends = (self.a, self.b)
-            ready = all(e.ready for e in ends)
-            return (None if ready else "encoding",
-                    {"a": self.a.latent, "b": self.b.latent}, (self.a_id, self.b_id))
-        if name == "sample":
-            if self.extras.prior is None:
-                return "prior", {}, ()
-            return None, {"prior": self.extras.prior}, (id(self.extras.prior),)
-        if name == "arithmetic":
-            terms = [self.get(i) for i, _ in self.terms]
-            if not terms:
-                return "terms", {}, ()
-            if not all(e is not None and e.ready for e in terms):
-                return "encoding", {}, ()
-            return (None, {"terms": [e.latent for e in terms]}, tuple(self.terms))
-        # vary and edit: the highlighted sentence
-        source = self.selected
-        if source is None:
-            return "source", {}, ()
-        if not source.ready:
-            return "encoding", {}, ()
-        inputs: dict[str, Any] = {"source": source.latent}
-        ident: tuple = (source.id,)
-        if name == "edit":
+    def _role_input(self, role: registry.Role) -> tuple[str | None, Any, Any, list[Entry]]:
+        """One registry role filled from the session: (why it is missing, or None; the value;
+        its identity for the path key; the sentences it uses, which must be encoded)."""
+        name = role.name
+        if name in ("a", "b"):
+            entry = self.a if name == "a" else self.b
+            if entry is None:
+                return "ends", None, None, []
+            return None, entry.latent, entry.id, [entry]
+        if name == "source":
+            entry = self.selected
+            if entry is None:
+                return "source", None, None, []
+            return None, entry.latent, entry.id, [entry]
+        if name == "terms":
+            entries = [self.get(i) for i, _ in self.terms]
+            if not entries or any(e is None for e in entries):
+                return "terms", None, None, []
+            return None, [e.latent for e in entries], tuple(self.terms), entries
+        if name == "prior":
+            prior = self.extras.prior
+            return ("prior" if prior is None else None), prior, id(prior), []
+        if name == "direction":
             if self.direction is None:
-                return "direction", {}, ()
-            inputs["direction"] = self.extras.directions[self.direction]
-            ident += (self.direction,)
-        return None, inputs, ident
+                return "direction", None, None, []
+            return None, self.extras.directions[self.direction], self.direction, []
+        raise ValueError(f"the app has no input for role {name!r} of {self.transform}")
 
-    def _registry_params(self) -> dict[str, Any]:
+    def _inputs(self) -> tuple[str | None, dict[str, Any], tuple]:
+        """(why it cannot run, or None; the registry inputs; their identity for the key).
+
+        Each role of the current transform is filled from the session by its name (ROLE_INPUTS);
+        a missing input is named before one that is still encoding."""
+        filled = [(role, self._role_input(role)) for role in self.spec.roles]
+        for _, (why, _, _, _) in filled:
+            if why:
+                return why, {}, ()
+        if not all(e.ready for _, (_, _, _, entries) in filled for e in entries):
+            return "encoding", {}, ()
+        inputs = {role.name: value for role, (_, value, _, _) in filled}
+        return None, inputs, tuple(ident for _, (_, _, ident, _) in filled)
+
+    def registry_params(self) -> dict[str, Any]:
+        """The current transform's parameters as the registry takes them."""
         spec = self.spec
         names = {p.name for p in spec.params}
         params = {k: v for k, v in self.params.items() if k in names}
@@ -608,7 +578,7 @@ class Session:
         why, _, ident = self._inputs()
         if why:
             return None
-        return (self.transform, ident, tuple(sorted(self._registry_params().items())),
+        return (self.transform, ident, tuple(sorted(self.registry_params().items())),
                 tuple(sorted(self.decoding.items())))
 
     def update_path(self) -> bool:
@@ -622,7 +592,7 @@ class Session:
         if key is not None:
             _, inputs, _ = self._inputs()
             try:
-                self.path, self.path_labels = self.spec.run(inputs, self._registry_params())
+                self.path, self.path_labels = self.spec.run(inputs, self.registry_params())
             except ValueError as exc:  # e.g. arithmetic terms that cancel out
                 self.path_key = None
                 self.transform_error = f"{self.spec.title}: {exc}"
@@ -720,76 +690,3 @@ class Session:
     def current_label(self) -> str:
         rows = self.rows()
         return rows[self.t_index].label.strip() if 0 <= self.t_index < len(rows) else ""
-
-    # -- export ------------------------------------------------------------------------------
-    def to_dict(self, model: dict[str, Any]) -> dict[str, Any]:
-        """Everything needed to look at this session again, as JSON-ready data."""
-        ready = [e for e in self.entries if e.ready]
-        index = {e.id: i for i, e in enumerate(ready)}
-
-        def end(entry: Entry | None) -> dict[str, Any] | None:
-            if entry is None or entry.id not in index:
-                return None
-            return {"index": index[entry.id], "text": entry.text}
-
-        blend = transform = None
-        if self.path is not None and self.transform != "blend":
-            transform = {
-                "name": self.transform,
-                "params": {k: v for k, v in self._registry_params().items()},
-                "labels": self.path_labels,
-                "texts": self.path_texts,
-                "current": self.t_index,
-                "latents": [latent_list(z) for z in self.path],
-            }
-        elif self.path is not None:
-            blend = {
-                "method": self.method,
-                "steps": self.steps,
-                "t": self.t_values(),
-                "texts": self.path_texts,
-                "fidelity": None if self.path_texts is None else
-                [json_float(d.fidelity) for d in self.path_decoded],
-                "current": self.t_index,
-                "latents": [latent_list(z) for z in self.path],
-            }
-        return {
-            "format": SESSION_FORMAT,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "model": model,
-            "sentences": [
-                {"text": e.text, "reconstruction": e.reconstruction,
-                 "fidelity": json_float(e.fidelity), "truncated": e.truncated,
-                 "latent": latent_list(e.latent)}
-                for e in ready
-            ],
-            "a": end(self.a),
-            "b": end(self.b),
-            "cosine_ab": self.cosine_ab(),
-            "blend": blend,
-            "transform": transform,
-        }
-
-
-def json_float(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else round(float(value), 6)
-
-
-def default_export_name() -> str:
-    return time.strftime("textlatent-session-%Y%m%d-%H%M%S.json")
-
-
-def export_target(target: str | Path) -> Path:
-    """Where an export to `target` goes (a folder gets a default file name)."""
-    path = Path(target).expanduser()
-    if path.is_dir():
-        path = path / default_export_name()
-    return path
-
-
-def write_export(data: dict[str, Any], target: str | Path) -> Path:
-    """Write session JSON to `target` (a file, or a folder that gets a default name)."""
-    path = export_target(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path.resolve()

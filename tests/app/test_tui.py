@@ -23,10 +23,11 @@ from textlatent.fidelity import decode_path, decode_verified
 from tui.actions import ACTIONS, palette_actions
 from tui.app import TextLatentApp, check_model_folder, run_app
 from tui.messages import ModelLoaded
-from tui.session import printable
+from tui.modes import MODES
+from tui.screens.export import ExportScreen
+from tui.screens.help import HelpScreen
 from tui.slides import STAGES, load_pairs, load_slide, load_starters, parse_slide
-from tui.widgets.export_screen import ExportScreen
-from tui.widgets.help_screen import HelpScreen
+from tui.text import printable
 from tui.widgets.latent_heatmap import GLYPHS, LatentHeatmap, glyph_for, grid_shape
 from tui.widgets.slide_panel import SlidePanel
 from tui.widgets.stage import Stage
@@ -380,7 +381,12 @@ async def test_f1_opens_help_generated_from_the_action_table(model):
         assert isinstance(app.screen, HelpScreen)
         text = app.screen._markdown
         for act in ACTIONS:
-            assert f"| `{act.keys_text}` | {act.help} |" in text
+            assert (f"| `{act.keys_text}` | {act.help} |" in text) == act.table, act
+        for name, mode in MODES.items():  # one section per transform mode, by its name
+            title = f"{mode.title} (in use)" if name == app.session.transform else mode.title
+            assert f"### {title}\n\n{mode.help}" in text
+        assert text.index("### Blend (in use)") < text.index("### Variations")
+        assert "`t / palette`" not in text
         assert "`← / h`" in text and "`] / PgDn`" in text
         await pilot.press("escape")
         await pilot.pause()
@@ -393,7 +399,11 @@ async def test_command_palette_runs_app_actions(model):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {a.palette for a in palette_actions()} | {"Theme", "Quit"} <= set(titles)
+        acting = {a.palette for a in palette_actions()
+                  if a.target == "app" or app.main.check_action(a.action.split("(")[0], ())}
+        assert acting | {"Theme", "Quit"} <= set(titles)
+        # a command of another mode only is not offered (x clears arithmetic's terms)
+        assert "Clear arithmetic terms" not in titles and "Blend method: slerp / lerp" in titles
         # bug 2: one screenshot entry (ours, which saves here), no Keys panel beside F1 help
         assert len(titles) == len(set(titles)) and "Screenshot" not in titles
         assert "Keys" not in titles
@@ -465,9 +475,9 @@ async def test_copy_latent_puts_json_on_the_clipboard(model, tmp_path):
         await pilot.pause()
         data = json.loads(app.clipboard)
         assert data["kind"] == "blend" and data["t"] == 0.5
-        assert len(data["latent"]) == model.dim
-        np.testing.assert_allclose(data["latent"], app.session.current_latent, atol=1e-5)
-        assert data["text"] == app.main.decode_stage.decoded_text
+        assert len(data["latents"][0]) == model.dim
+        np.testing.assert_allclose(data["latents"][0], app.session.current_latent, atol=1e-5)
+        assert data["texts"] == [app.main.decode_stage.decoded_text]
         # bug 9: it says what was attempted (OSC 52), not that it worked, and offers a file
         note = notes(app)[-1]
         assert "OSC 52" in note and "Copied to clipboard" not in note and "w saves" in note
@@ -490,8 +500,8 @@ async def test_copy_in_the_sentence_list_copies_the_highlighted_sentence(model):
         await pilot.pause()
         data = json.loads(app.clipboard)
         entry = app.session.entries[1]
-        assert data["kind"] == "sentence" and data["text"] == entry.text
-        np.testing.assert_allclose(data["latent"], entry.latent, atol=1e-5)
+        assert data["kind"] == "sentence" and data["texts"] == [entry.text]
+        np.testing.assert_allclose(data["latents"][0], entry.latent, atol=1e-5)
         np.testing.assert_allclose(app.main.encode_stage.heatmap.values, entry.latent)
 
 

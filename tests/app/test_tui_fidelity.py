@@ -25,8 +25,10 @@ from textlatent.fidelity import (
     path_budgets,
 )
 from tui.app import TextLatentApp
+from tui.export import session_document
 from tui.path_decoder import batch_size, decode_progressively, nearest
-from tui.session import Session, fidelity_mark
+from tui.session import Session
+from tui.text import fidelity_mark
 
 ROOT = Path(__file__).resolve().parents[2]
 HF_TINY = ROOT / "tests" / "data" / "hf_tiny"
@@ -144,7 +146,7 @@ def test_session_fills_the_path_in_and_knows_its_progress(tiny_model):
     assert not session.set_path_rows(key, {9: decoded[0]})
     assert session.set_path_rows(key, {i: d for i, d in enumerate(decoded) if i != 4})
     assert session.path_progress is None and session.path_texts == [d.text for d in decoded]
-    data = session.to_dict({})
+    data = session_document(session, {})
     assert data["blend"]["fidelity"] == [round(d.fidelity, 6) for d in decoded]
 
 
@@ -181,13 +183,13 @@ async def test_every_decoded_text_shows_its_fidelity(tiny_model):
         assert box.border_subtitle == f"fidelity {fidelity_mark(decoded[4].fidelity)}"
         assert not box.border_title  # no "decoding k/9…" once every row is in
         blend = app.main._latent()  # what c / w copy and save
-        assert blend["fidelity"] == round(decoded[4].fidelity, 6)
+        assert blend["fidelity"] == [round(decoded[4].fidelity, 6)]  # one per latent
         app.main.input_stage.sentences.focus()
         await pilot.pause()
         sentence = app.main._latent()
         assert sentence["kind"] == "sentence"
-        assert sentence["fidelity"] == round(app.session.selected.fidelity, 6)
-        exported = app.session.to_dict({})
+        assert sentence["fidelity"] == [round(app.session.selected.fidelity, 6)]
+        exported = session_document(app.session, {})
         assert [s["fidelity"] for s in exported["sentences"]] == \
             [round(e.fidelity, 6) for e in app.session.entries]
         await pilot.press("f1")

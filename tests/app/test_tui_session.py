@@ -10,7 +10,9 @@ import pytest
 
 from textlatent.latent import blend_path
 from tui.actions import ACTIONS, SCOPES, bindings, keys_table, palette_actions
-from tui.session import TRANSFORMS, Session, byte_share, printable
+from tui.modes import mode
+from tui.session import TRANSFORMS, Session, byte_share
+from tui.text import printable
 from tui.widgets.blend_slider import tick_row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,7 +225,7 @@ def test_arithmetic_terms_weights_and_cancelling_out():
     assert session.add_term(c.id, 1) == 2  # again: a bigger weight
     want = a.latent - b.latent + 2 * c.latent
     np.testing.assert_allclose(session.path[0], want / np.linalg.norm(want), atol=1e-6)
-    assert session.expression() == "+1·one −1·two +2·three"
+    assert mode("arithmetic").inputs(session).plain == "z = +1·one −1·two +2·three"
     session.set_term_weight(2, 0.5)
     assert session.terms[2] == (c.id, 0.5)
     with pytest.raises(ValueError, match="between -10 and 10"):

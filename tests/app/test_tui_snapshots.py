@@ -129,3 +129,75 @@ def test_edit(snap_compare, tiny_model, tmp_path, monkeypatch):
 
     assert snap_compare(TextLatentApp(model=tiny_model), terminal_size=(100, 30),
                         run_before=run_before)
+
+
+# -- every Transform mode at three sizes (tests/test_tui_modes.py checks each mode has them) ---
+SIZES = {"140x45": (140, 45), "100x30": (100, 30), "80x24": (80, 24)}
+
+
+@pytest.fixture
+def tiny_folder_with_prior(tiny_model_dir, tiny_model, tmp_path, monkeypatch):
+    """The tiny model's folder with a prior and an index beside it, and a user direction."""
+    import shutil
+
+    from textlatent import directions, index, prior
+
+    folder = tmp_path / "tiny-with-extras"
+    shutil.copytree(tiny_model_dir, folder)
+    texts = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm",
+             "she reads a book", "we walked home", "it rained all day", "he drinks tea"]
+    latents = tiny_model.encode(texts)
+    index.save(index.build(texts, latents, None, tiny_model.name), folder)
+    prior.save(prior.fit(latents, anchors=8, model=tiny_model.name), folder)
+    pos = tiny_model.encode(["the cat sat on the big red mat", "the dog slept on the long rug"])
+    neg = tiny_model.encode(["the cat sat", "the dog slept"])
+    directions.save(directions.build("longer", pos, neg, "more words", 1.0, tiny_model.name),
+                    directions.user_folder(tiny_model.name))
+    return folder
+
+
+async def _settle_all(pilot) -> None:
+    """Settle, then again once the nearest sentences (looked up after a short rest) are in."""
+    await pilot.pause(0.4)
+    await settle(pilot)
+    await pilot.pause(0.4)
+    await settle(pilot)
+
+
+async def _mode_scene(pilot, name: str) -> None:
+    """The starters and three typed sentences (seven in all), the list focused, then the mode
+    with its inputs."""
+    app = pilot.app
+    await settle(pilot)
+    for text in ("the cat sat on the mat", "the dog slept on the rug",
+                 "a bird sang in the old tree by the river"):
+        await pilot.press(*text, "enter")
+    await pilot.press("escape")
+    await settle(pilot)
+    if name == "arithmetic":
+        await pilot.press("up", "up", "plus", "down", "minus", "down", "plus")
+    elif name == "edit":
+        app.main.action_mode("edit")
+        await pilot.press("o", "right", "right", "up", "up", "escape")  # three steps
+    elif name != "blend":
+        app.main.action_mode(name)
+    await _settle_all(pilot)
+    assert app.session.transform == name and app.session.path_texts, name
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["blend", "vary", "sample", "arithmetic", "edit"])
+def test_mode_snapshot(snap_compare, tiny_model, tiny_folder_with_prior, name, size):
+    """Each mode as a learner works in it: the list (focused: a double border) with its marks,
+    the mode's inputs and settings, and every decoded row."""
+    app = TextLatentApp(model=tiny_model, model_path=tiny_folder_with_prior)
+    assert snap_compare(app, terminal_size=SIZES[size],
+                        run_before=lambda pilot: _mode_scene(pilot, name))
+
+
+def test_mode_snapshot_no_color(snap_compare, tiny_model, tiny_folder_with_prior, monkeypatch):
+    """NO_COLOR at 80x24: focus is still visible (the double border of the focused stage)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TextLatentApp(model=tiny_model, model_path=tiny_folder_with_prior)
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=lambda pilot: _mode_scene(pilot, "arithmetic"))

@@ -354,7 +354,7 @@ async def test_copy_and_export_carry_the_current_transform(tiny_model, tmp_path)
         app.main.action_copy_latent()
         data = json.loads(app.clipboard)
         assert data["kind"] == "vary" and data["row"] == "v1"
-        assert data["text"] == app.session.current_text and len(data["latent"]) == 16
+        assert data["texts"] == [app.session.current_text] and len(data["latents"][0]) == 16
         path = app.export_session(tmp_path / "s.json")
         saved = json.loads(path.read_text(encoding="utf-8"))
         assert saved["transform"]["name"] == "vary"

@@ -41,7 +41,8 @@ def cmd_encode(args: argparse.Namespace) -> int:
 
 
 def read_latents(source: str | None) -> dict:
-    """The latents JSON (`encode --json`'s output, or a bare list) from a file or stdin."""
+    """A latents file (`textlatent.latent_file`: encode --json, the app's files, a bare list)
+    from a file or stdin."""
     if source in (None, "-"):
         if sys.stdin is None or sys.stdin.isatty():
             raise CliError("give a JSON file, or pipe in the output of `textlatent encode --json`")
@@ -60,11 +61,12 @@ def read_latents(source: str | None) -> dict:
         raise CliError(f"{where} is not valid JSON: {exc}") from exc
     except RecursionError:
         raise CliError(f"{where} is nested too deeply to be latents") from None
-    if isinstance(data, list):
-        data = {"latents": data}
-    if not isinstance(data, dict) or not isinstance(data.get("latents"), list):
-        raise CliError(f"{where} must be a JSON object with a \"latents\" list")
-    return data
+    from .. import latent_file
+
+    try:  # every latents file: encode --json, the app's w / c / e, arithmetic --json
+        return latent_file.parse(data, where)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_decode(args: argparse.Namespace) -> int:

@@ -22,20 +22,22 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from ..actions import bindings
+from ..export import copy_note, dumps, latent_json, new_file_name, write_json
+from ..modes import MODE_ACTIONS, Mode, mode
 from ..params import step_value
-from ..session import Entry, Session, printable
-from ..sharing import copy_note, dumps, latent_json, write_json
+from ..session import Entry, Session
 from ..slides import Slide, load_pairs
+from ..text import printable
 from ..widgets.blend_slider import BlendSlider
 from ..widgets.controls.form import ParamForm
-from ..widgets.decode_stage import DecodeStage
+from ..widgets.decode_stage import DecodeStage, decoding_fields
 from ..widgets.encode_stage import EncodeStage
-from ..widgets.export_screen import ExportScreen
 from ..widgets.input_stage import InputStage, SentenceInput
 from ..widgets.sentence_list import SentenceList
 from ..widgets.slide_panel import SlidePanel
 from ..widgets.stage import Stage, StageArea
 from ..widgets.transform_stage import TransformStage
+from .export import ExportScreen
 
 if TYPE_CHECKING:
     from ..app import TextLatentApp
@@ -68,6 +70,7 @@ class MainScreen(Screen[None]):
         self._slide_pref: bool | None = None
         self._armed: dict[str, float] = {}
         self._neighbors_timer: Timer | None = None
+        self._keys_for: tuple | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -83,7 +86,9 @@ class MainScreen(Screen[None]):
                                      index=self.session.t_index)
                 yield DecodeStage(*blurbs.get("decode", ()))
         yield SlidePanel(self.slide, id="slide")
-        yield Footer(compact=True)
+        # the palette's key is one of ours: Footer's own docked one overlaps the keys when they
+        # overflow a narrow terminal (stray characters beside it)
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def input_stage(self) -> InputStage:
@@ -117,6 +122,10 @@ class MainScreen(Screen[None]):
     # -- the one step after every session change ---------------------------------------------
     def _session_changed(self, session: Session) -> None:
         self.path_key = session.path_key
+        keys = (session.transform, session.row_count > 1, session.decoding.get("how"))
+        if keys != self._keys_for:
+            self._keys_for = keys
+            self.refresh_bindings()  # the footer shows the keys that act in this mode
         if session.extras.index is not None:
             self.neighbors_key = DecodeStage.neighbors_key(session)
         if self._stages_mounted():
@@ -225,25 +234,19 @@ class MainScreen(Screen[None]):
 
     @on(ParamForm.Stepped, "#transform-form")
     def _transform_stepped(self, message: ParamForm.Stepped) -> None:
-        field = message.field
+        """The mode steps the field from the value the session holds now, not the one the form
+        drew: a burst of key presses counts every press."""
         try:
-            if field.key == "direction":
-                if self.session.cycle_direction(message.delta) is None:
-                    self.app.notify(self.session.waiting_text(), severity="warning")
-                return
-            if field.key.startswith("term"):  # arithmetic's weights
-                self.session.set_term_weight(int(field.key[4:]),
-                                             step_value(field, message.delta))
-                return
-            self.session.set_param(field.key, step_value(field, message.delta))
+            self.mode.step(self.session, message.field.key, message.delta)
         except ValueError as exc:
             self.app.notify(str(exc), severity="warning", timeout=3)
 
     @on(ParamForm.Stepped, "#decode-form")
     def _decoding_stepped(self, message: ParamForm.Stepped) -> None:
         try:
-            self.session.set_decoding(message.field.key, step_value(message.field,
-                                                                    message.delta))
+            key = message.field.key
+            field = next(f for f in decoding_fields(self.session) if f.key == key)
+            self.session.set_decoding(key, step_value(field, message.delta))
         except ValueError as exc:
             self.app.notify(str(exc), severity="warning", timeout=3)
 
@@ -269,7 +272,6 @@ class MainScreen(Screen[None]):
             self.app.notify("Type a sentence first.", title="Empty input", severity="warning")
             return None
         entry = self.session.add_typed(text)
-        self.input_stage.input.clear()
         self.app.encode_later([entry])
         return entry
 
@@ -324,12 +326,31 @@ class MainScreen(Screen[None]):
                             title="Clear?", severity="warning", timeout=CONFIRM_SECONDS)
             return
         self.app.cancel_encoding()
+        self.app.dismiss_notifications("Clear?")
         self.session.clear()
         self.app.notify(f"Cleared {count} sentences. u undoes (outside the input).",
                         timeout=4)
 
     def action_move(self, delta: int) -> None:
         self.session.move(delta)
+
+    def action_row(self, delta: int) -> None:
+        self.session.move(delta)
+
+    # -- what acts in the current mode ---------------------------------------------------------
+    @property
+    def mode(self) -> Mode:
+        """The current Transform mode's adapter."""
+        return mode(self.session.transform)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Mode-bound keys act (and show in the footer) only in the modes where they do
+        something; `r` also reseeds a sampled decode."""
+        if action not in MODE_ACTIONS:
+            return True
+        if action == "reseed" and self.session.decoding.get("how") == "sampled":
+            return True
+        return self.mode.acts(action, self.session)
 
     def action_jump(self, index: int) -> None:
         self.session.set_index(index if index >= 0 else self.session.steps - 1)
@@ -370,7 +391,7 @@ class MainScreen(Screen[None]):
 
     def action_reseed(self) -> None:
         session = self.session
-        if session.transform in ("vary", "sample"):
+        if self.mode.reseeds:
             seed = (int(session.params.get("seed") or 0) + 1) % 2**32
             session.set_param("seed", seed)
             self.app.notify(f"{session.spec.title}: seed {seed}", timeout=2)
@@ -378,9 +399,6 @@ class MainScreen(Screen[None]):
             seed = (int(session.decoding["seed"]) + 1) % 2**32
             session.set_decoding("seed", seed)
             self.app.notify(f"Sampled decoding: seed {seed}", timeout=2)
-        else:
-            self.app.notify("Seeds are for variations, samples and sampled decoding.",
-                            severity="warning", timeout=3)
 
     def action_add_decoded(self) -> None:
         text = self.session.current_text
@@ -473,9 +491,8 @@ class MainScreen(Screen[None]):
         if data is None:
             self.app.notify("No latent to save yet.", severity="warning")
             return
-        name = time.strftime("textlatent-latent-%Y%m%d-%H%M%S.json")
         try:
-            path = write_json(data, name)
+            path = write_json(data, new_file_name("textlatent-latent", ".json"))
         except OSError as exc:
             self.app.notify(f"Could not save: {exc}", severity="error")
             return

@@ -7,7 +7,6 @@ its latent, else the number. Rows fill in as they are decoded.
 
 from __future__ import annotations
 
-import difflib
 from typing import ClassVar
 
 from rich.table import Table
@@ -18,8 +17,10 @@ from textual.widgets import Static
 from textlatent.fidelity import Decoded
 
 from ..decoding import DECODE_PARAMS, USED_BY, describe
+from ..modes import mode
 from ..params import Field
-from ..session import Session, fidelity_mark, printable
+from ..session import Session
+from ..text import changed_words, fidelity_mark, printable
 from .controls.form import ParamForm
 from .stage import Stage
 
@@ -40,23 +41,17 @@ def decoding_fields(session: Session) -> list[Field]:
 
 def fidelity_note(decoded: Decoded) -> str:
     """The current decode's fidelity in words, and how many correction rounds it took."""
-    mark = fidelity_mark(decoded.fidelity)
-    if not mark:
-        return ""
     rounds = sum(a.source.startswith("round") for a in decoded.attempts)
-    said = "✓ verified" if mark == "✓" else f"fidelity {mark}"
-    if rounds:
-        return f"{said} after {rounds} correction round{'s' * (rounds > 1)}"
-    return said
+    return fidelity_mark(decoded.fidelity, words=True, rounds=rounds)
 
 
-def changed_words(before: str, after: str) -> set[int]:
-    """Indices of the words in `after` that are new compared with `before`."""
-    old, new = before.split(), after.split()
-    out: set[int] = set()
-    for tag, _, _, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
-        if tag in ("replace", "insert"):
-            out.update(range(j1, j2))
+def collapsed(texts: list[str | None]) -> dict[str, tuple[int, int]]:
+    """Each decoded text's first row and how many rows read the same."""
+    out: dict[str, tuple[int, int]] = {}
+    for i, text in enumerate(texts):
+        if text is not None:
+            first, count = out.get(text, (i, 0))
+            out[text] = (first, count + 1)
     return out
 
 
@@ -95,8 +90,7 @@ class DecodeStage(Stage):
         yield Static("", id="decode-neighbors", classes="figures")
         yield Static("", id="decode-path")
         # two lines in a narrow column: the number's meaning is in the help and README
-        yield Static("• changed, new words underlined · ✓ the text encodes back to z",
-                     id="decode-legend", classes="figures")
+        yield Static("", id="decode-legend", classes="figures")
 
     _text: str | None = None
 
@@ -168,6 +162,7 @@ class DecodeStage(Stage):
         self.form.show(decoding_fields(session))
         self.border_title = f"{self._title} · {describe(session.decoding)}"
         self._show_neighbors(session)
+        self.query_one("#decode-legend", Static).update(mode(session.transform).legend())
         if session.path is None:
             self._text = None
             caption.update(Text(session.waiting_text(), style="dim"))
@@ -177,10 +172,7 @@ class DecodeStage(Stage):
             path.update("")
             return
         how = describe(session.decoding)
-        if session.transform == "blend":
-            where = f"at t = {session.t:.3f} ({session.method})"
-        else:
-            where = f"row {session.current_label()}"
+        where = mode(session.transform).where(session)
         caption.update(Text(f"decode(z) {where} · {how}", style="dim", no_wrap=True,
                             overflow="ellipsis"))
         # on the box's border: rows decoded so far while the path decodes, and the fidelity
@@ -230,8 +222,15 @@ class DecodeStage(Stage):
         short = not wrap
         table.add_column(ratio=1, no_wrap=short, overflow="ellipsis" if short else "fold")
         table.add_column(min_width=4, no_wrap=True, justify="right")
+        adapter = mode(session.transform)
+        counts = collapsed(texts) if adapter.collapse else {}
+        current_row = counts.get(texts[session.t_index], (session.t_index, 1))[0] \
+            if 0 <= session.t_index < len(texts) and texts[session.t_index] is not None \
+            else session.t_index
         for i, row in enumerate(session.rows()):
-            current = i == session.t_index
+            if counts and texts[i] is not None and counts[texts[i]][0] != i:
+                continue  # shown once, with its count, on its first row
+            current = i == current_row
             head = Text(no_wrap=True)
             head.append("▶" if current else " ")
             head.append(f" {row.label}", style("decode-path--t"))
@@ -240,18 +239,21 @@ class DecodeStage(Stage):
             if texts[i] is None:
                 line.append("…", style("decode-path--pending"))
             else:
-                previous = printable(texts[i - 1] if i and texts[i - 1] is not None
-                                     else texts[i])
                 text = printable(texts[i])
+                base = adapter.baseline(session, i, texts)
+                previous = text if base is None else printable(base)
                 sign = fidelity_mark(decoded[i].fidelity)
                 mark.append(sign, style("decode-path--verified" if sign == "✓"
                                         else "decode-path--fidelity"))
-                changed = changed_words(previous, text) if i else set()
+                changed = changed_words(previous, text)
                 line.append("• " if text != previous else "  ", style("decode-path--changed"))
                 for k, word in enumerate(text.split()):
                     if k:
                         line.append(" ")
                     line.append(word, style("decode-path--changed") if k in changed else "")
+                times = counts.get(texts[i], (i, 1))[1]
+                if times > 1:
+                    line.append(f" ×{times}", style("decode-path--t"))
             if current:
                 head.stylize(style("decode-path--current"))
                 line.stylize(style("decode-path--current"))

@@ -14,7 +14,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from ..session import Entry, Session, fidelity_mark, printable
+from ..modes import mode
+from ..session import Entry, Session
+from ..text import changed_words, fidelity_mark, printable
 from .latent_heatmap import LatentHeatmap
 from .latent_views import VIEWS, LatentViews
 from .stage import Stage
@@ -71,7 +73,8 @@ class EncodeStage(Stage):
             return
         entry = session.selected
         key = (entry and entry.id, entry and entry.ready, entry and entry.text,
-               entry and session.role(entry), session.cosine_ab(), session.model_error,
+               entry and mode(session.transform).mark(session, entry), session.cosine_ab(),
+               session.model_error,
                entry and entry.reconstruction, entry and entry.fidelity)
         if key == self._drawn:
             return  # a slider move changes nothing here
@@ -91,13 +94,14 @@ class EncodeStage(Stage):
             stats.update("")
             rounds.update("")
             return
-        role = session.role(entry)
+        adapter = mode(session.transform)
+        role = adapter.mark(session, entry)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("z(")
         line.append(printable(entry.text), "bold")
         line.append(")")
-        if role:
-            line.append(f"  = {' and '.join(role)}", "italic")
+        if role:  # what the current mode uses it as: A and B, a term's weight, the source
+            line.append(f"  = {adapter.mark_words(role)}", "italic")
         caption.update(line)
         z = np.asarray(entry.latent, np.float32)
         self.heatmap.show(z)
@@ -111,23 +115,30 @@ class EncodeStage(Stage):
         if not steps or entry.fidelity is None:
             return Text("")
         best = max(range(len(steps)), key=lambda k: steps[k].fidelity)
-        mark = fidelity_mark(entry.fidelity)
+        said = fidelity_mark(entry.fidelity, words=True)
+        verified = said.startswith("✓")
         if len(steps) == 1:
-            said = "✓ verified: its text encodes back to z" if mark == "✓" \
-                else f"fidelity {mark}"
+            if verified:
+                said += ": its text encodes back to z"
             return Text.assemble(("decode(z): greedy, ", "dim"), (said, "dim"))
         head = Text("decode(z): greedy did not verify, so each correction round moved the "
-                    "query a step along z − encode(text) and decoded again:", style="dim")
+                    "query a step along z − encode(text) and decoded again (words that differ "
+                    "from greedy's underlined):", style="dim")
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(no_wrap=True)
         table.add_column(width=4, no_wrap=True, justify="right")
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(ratio=1, overflow="fold")  # wrapped whole: rounds are never cut
+        greedy = printable(steps[0].text)
         for k, step in enumerate(steps):
             sign = fidelity_mark(step.fidelity)
-            row_style = style("encode-rounds--best") if k == best else ""
+            text = printable(step.text)
+            changed = changed_words(greedy, text) if k else set()
+            line = Text(style=style("encode-rounds--best") if k == best else "")
+            for i, word in enumerate(text.split()):  # words that differ from greedy's underlined
+                line.append(" " if i else "")
+                line.append(word, "underline" if i in changed else "")
             table.add_row(Text(step.source, style("encode-rounds--source")),
                           Text(sign, style("encode-rounds--verified") if sign == "✓" else ""),
-                          Text(printable(step.text), row_style))
-        kept = f"kept {steps[best].source}: " + ("✓ verified" if mark == "✓"
-                                                 else f"the closest, fidelity {mark}")
+                          line)
+        kept = f"kept {steps[best].source}: " + (said if verified else f"the closest, {said}")
         return Group(head, table, Text(kept, style="dim"))

@@ -12,7 +12,9 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ..actions import bindings
-from ..session import Session, printable
+from ..modes import mode
+from ..session import Session
+from ..text import printable
 from .sentence_list import SentenceList
 from .stage import Stage
 
@@ -30,6 +32,23 @@ class SentenceInput(Input):
         def __init__(self, lines: list[str]) -> None:
             super().__init__()
             self.lines = lines
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter submits here, in turn with the typed keys: as a binding it would run only
+        after the keys already queued behind it (a paste without bracketed paste, fast
+        typing) had been typed into the same sentence."""
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        """Submit what was typed and empty the input at once, for the next sentence."""
+        value = self.value
+        self.value = ""
+        self.post_message(self.Submitted(self, value))
 
     def _on_paste(self, event: events.Paste) -> None:
         # Textual runs Input's own paste handler after this one unless the default is
@@ -101,18 +120,5 @@ class InputStage(Stage):
 
 
 def hint(session: Session, focus: str) -> str:
-    """What to do next, given what has focus ('input', 'list', 'slider' or 'other')."""
-    if focus == "input":
-        if not session.entries:
-            return "Enter encodes · Esc leaves the input (then p: a starter pair)"
-        return "Enter encodes · Esc or Tab leaves the input"
-    if focus == "list":
-        if not session.entries:
-            return "No sentences: press 1 to type one, or p for a starter pair"
-        end = session.next_end.upper()
-        return f"Enter makes it {end} · a / b set A / B · Delete removes · c copies its z"
-    if not session.entries:
-        return "No sentences yet: press 1 to type one, or p for a starter pair"
-    if session.a is None or session.b is None:
-        return "Press 2, highlight a sentence, then a / b to pick the ends"
-    return "1 types · 2 picks sentences · 3 moves the slider (← →) · F1 help"
+    """What to do next, given the mode and what has focus ('input', 'list', 'slider', …)."""
+    return mode(session.transform).hint(session, focus)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.binding import BindingType
@@ -11,11 +12,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..actions import bindings, section_keys
-from ..session import Entry, Session, fidelity_mark, printable
+from ..modes import mode
+from ..session import Entry, Session
+from ..text import fidelity_mark, printable
 
 
 class SentenceList(OptionList):
-    """One row per sentence: its A/B role and text; the reconstruction under it unless exact;
+    """One row per sentence: the current mode's mark (A/B, a term's weight, src) and its
+    text; the reconstruction under it unless exact;
     at the right the reconstruction's fidelity (✓ verified, else cos(z, encode(text)))."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("list"), *section_keys()]
@@ -36,6 +40,8 @@ class SentenceList(OptionList):
         self._ids: list[int] = []
         self._keys: list[tuple] = []
         self._waiting: str | None = "waiting for the model…"
+        self._session: Session | None = None
+        self._short = False
 
     @property
     def highlighted_id(self) -> int | None:
@@ -50,28 +56,31 @@ class SentenceList(OptionList):
 
     def _row(self, session: Session, entry: Entry) -> Table:
         style = self.get_component_rich_style
-        role = session.role(entry)
+        role = mode(session.transform).mark(session, entry)
         grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
-        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(width=3, no_wrap=True)
         grid.add_column(ratio=1)
         grid.add_column(width=4, no_wrap=True, justify="right")  # ✓ or the fidelity: 0.97
         role_text = Text(role or "·", style=style("sentence-list--role")
                          if role else style("sentence-list--arrow"))
         text = Text(printable(entry.text) + (" …" if entry.truncated else ""))
+        notes = []  # the lines under the sentence
         if entry.error:
-            text.append("\n→ " + entry.error, style("sentence-list--error"))
+            notes.append(Text("→ " + entry.error, style("sentence-list--error")))
         elif entry.reconstruction is None:
-            text.append("\n→ " + ("encoding…" if self._waiting is None else self._waiting),
-                        style("sentence-list--pending"))
+            notes.append(Text("→ " + ("encoding…" if self._waiting is None else self._waiting),
+                              style("sentence-list--pending")))
         elif not entry.exact:
-            text.append("\n→ ", style("sentence-list--arrow"))
-            text.append(printable(entry.reconstruction), style("sentence-list--arrow"))
+            notes.append(Text("→ " + printable(entry.reconstruction),
+                              style("sentence-list--arrow")))
         if entry.foreign:
-            text.append("\n⚠ mostly byte pieces: the model only knows English",
-                        style("sentence-list--warning"))
+            notes.append(Text("⚠ not English? the model only knows English",
+                              style("sentence-list--warning")))
+        for note in notes:  # short terminals: one line each, so the list shows more sentences
+            note.no_wrap, note.overflow = self._short, "ellipsis"
         mark = fidelity_mark(entry.fidelity) if entry.reconstruction is not None else ""
-        grid.add_row(role_text, text, Text(mark, style("sentence-list--exact" if mark == "✓"
-                                                       else "sentence-list--fidelity")))
+        mark_style = style("sentence-list--exact" if mark == "✓" else "sentence-list--fidelity")
+        grid.add_row(role_text, Group(text, *notes), Text(mark, mark_style))
         return grid
 
     def show_session(self, session: Session) -> None:
@@ -80,6 +89,8 @@ class SentenceList(OptionList):
         Past FULL_REDRAW_ROWS, only rows whose content changed are redrawn and new sentences
         are appended, so a session with hundreds of sentences stays responsive.
         """
+        self._session = session
+        self._short = self.screen.has_class("-short")
         entries = session.entries
         ids = [e.id for e in entries]
         keys = [self._row_key(session, e) for e in entries]
@@ -105,8 +116,13 @@ class SentenceList(OptionList):
             self.call_after_refresh(self.scroll_to_highlight)
 
     def on_resize(self) -> None:
+        short = self.screen.has_class("-short")
+        if short != self._short and self._session is not None:
+            self._short = short
+            self.show_session(self._session)  # its rows wrap another way now
         self.call_after_refresh(self.scroll_to_highlight)
 
     def _row_key(self, session: Session, entry: Entry) -> tuple:
-        return (session.role(entry), entry.text, entry.truncated, entry.reconstruction,
-                entry.error, entry.foreign, entry.fidelity, self._waiting)
+        return (self._short, mode(session.transform).mark(session, entry), entry.text,
+                entry.truncated,
+                entry.reconstruction, entry.error, entry.foreign, entry.fidelity, self._waiting)

@@ -1,8 +1,8 @@
 """TransformStage (3. Transform): the mode (blend, variations, sample, arithmetic, edit), its
 inputs and settings, and the current row's latent.
 
-The modes come from the transform registry (`textlatent.transforms`); what each shows is in
-`controls/inputs.py`, its settings are a `ParamForm`. Blend also has its slider.
+The modes come from the transform registry (`textlatent.transforms`); what each shows is its
+adapter's (`tui/modes/`), its settings are a `ParamForm`. Blend also has its slider.
 """
 
 from __future__ import annotations
@@ -12,25 +12,13 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from textlatent import transforms as registry
-from textlatent.latent import cosine
 
+from ..modes import mode
 from ..session import WAITING, Session
 from .blend_slider import BlendSlider
-from .controls import inputs as controls
 from .controls.form import ParamForm
 from .latent_heatmap import LatentHeatmap
 from .stage import Stage
-
-
-def method_note(session: Session) -> str:
-    """What slerp and lerp do differently at this t, in numbers."""
-    raw = session.raw_lerp_norm()
-    if raw is None:
-        return ""
-    straight = f"‖(1−t)A+tB‖={raw:.3f}"
-    if session.method == "lerp":
-        return f"lerp: straight line, {straight} → rescaled to 1"
-    return f"slerp: along the sphere (a straight line has {straight})"
 
 
 def mode_bar(session: Session) -> Text:
@@ -85,8 +73,11 @@ class TransformStage(Stage):
         """Draw the modes, the inputs, the settings and the current latent."""
         self.query_one("#transform-modes", Static).update(mode_bar(session))
         self.border_title = f"{self._title}: {session.spec.title}"
-        self.query_one("#transform-ends", Static).update(controls.inputs(session))
-        blend = session.transform == "blend"
+        adapter = mode(session.transform)
+        ends = self.query_one("#transform-ends", Static)
+        ends.set_class(adapter.wrap_inputs, "-wrap")
+        ends.update(adapter.inputs(session))
+        blend = adapter.slider
         if self.has_class("-blend") != blend:
             self.set_class(blend, "-blend")
             self.slider.display = blend
@@ -97,28 +88,10 @@ class TransformStage(Stage):
             if self.slider.index != session.t_index:
                 with self.slider.prevent(BlendSlider.Changed):
                     self.slider.index = session.t_index
-        self.form.show(controls.fields(session), controls.NO_FIELDS.get(session.transform,
-                                                                        "no settings"),
-                       owner=session.transform)
+        self.form.show(adapter.fields(session), adapter.empty_form, owner=session.transform)
         z = session.current_latent
-        if blend:
-            figures = self._blend_figures(session)
-        else:
-            figures = controls.figures(session)
-        self.query_one("#transform-figures", Static).update(figures)
+        self.query_one("#transform-figures", Static).update(adapter.figures(session))
         if z is None:
             self.heatmap.show(None, session.waiting_text())
         else:
             self.heatmap.show(z)
-
-    @staticmethod
-    def _blend_figures(session: Session) -> Text:
-        figures = Text()
-        figures.append(f"t={session.t:.3f}", "bold")
-        figures.append(f" · {session.method}")
-        z, a, b = session.current_latent, session.a, session.b
-        if z is not None and a is not None and b is not None:
-            figures.append(f" · cos(z,A)={cosine(z, a.latent):+.2f}")
-            figures.append(f" · cos(z,B)={cosine(z, b.latent):+.2f}")
-            figures.append("\n" + method_note(session))
-        return figures

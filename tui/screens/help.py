@@ -12,7 +12,7 @@ from textual.widgets import Markdown
 
 from textlatent.fidelity import DEFAULT
 
-from .latent_views import HELP as VIEWS_HELP
+from ..widgets.latent_views import HELP as VIEWS_HELP
 
 INTRO = """\
 # textlatent — keys and help
@@ -23,20 +23,21 @@ The main area follows the slide's four steps (keys **1**–**4** go to them):
   right, the fidelity of what the model gave back; **→** shows that text when it differs from
   the sentence. Under the input:
   the highlighted sentence's tokenizer pieces and how many tokens it is. **⚠** marks a
-  sentence made mostly of byte pieces: probably not English, which this model never learned.
+  sentence with few English words or mostly byte pieces: probably not English, which this
+  model never learned.
 - **2. Encode**: the highlighted sentence's latent z. Every value is a cell: **▁** most
   negative … **█** most positive (colour says the same). ‖z‖ is 1: latents are unit vectors.
   cos(A,B) is how close the two ends are. Below: how z was decoded back to text, each try with
   its fidelity; when greedy decoding does not verify, the rounds of latent correction.
-{views}- **3. Transform**: blend sentence A into sentence B; the slider picks t. cos(z,A) and
-  cos(z,B) say how close z(t) is to each end. **m** switches slerp (along the sphere) and lerp
-  (a straight line, rescaled to length 1): the figure ‖(1−t)A+tB‖ is how far the straight line
-  dips inside the sphere before rescaling.
-- **4. Decode**: the sentence the decoder writes at t, and the whole path; **▶** marks t,
-  **•** a row whose text changed from the row above (new words underlined), and at the right
-  each text's fidelity. Rows fill in as they are decoded (the caption counts them). **d**
-  picks the decoding: auto (the default, below), greedy, verified (correction rounds for every
-  row), beam, or sampled.
+{views}- **3. Transform**: the mode (**t** cycles: blend, variations, sample, arithmetic, edit; each
+  has its part below), what goes in, its settings (**o**, then ↑ / ↓) and the current row's
+  latent. Blend has a slider; the other modes step through their rows with ← / →.
+- **4. Decode**: the sentence the decoder writes for the current row, and every row; **▶**
+  marks the current one, **•** a row whose text changed (from the row above in a blend, from
+  the source for variations and edit; new words underlined), **×3** rows that read the same,
+  and at the right each text's fidelity. Rows fill in as they are decoded (the caption counts
+  them). **d** picks the decoding: auto (the default, below), greedy, verified (correction
+  rounds for every row), beam, or sampled.
 
 **Fidelity** of a decoded text is cos(z, encode(text)): encode the text again and compare with
 the latent it was decoded from. **✓** means the text encodes back to z (fidelity ≥ 0.9999): for
@@ -46,8 +47,9 @@ there. Decoding is greedy, checked this way; a sentence (and, by default, a blen
 that does not verify gets up to {rounds} rounds of latent correction (decode, re-encode, move
 the query along z − encode(text), decode again), and the closest try is kept.
 
-The side panel shows the tutorial slide; when a section talks about a stage, that stage
-lights up. The area with focus has a bright border.
+The side panel shows the tutorial slide (**s** shows or hides it; narrow terminals hide it);
+when a section talks about a stage, that stage lights up with a heavy border. The area with
+focus has a double border and a reversed title.
 """.replace("{rounds}", str(DEFAULT.rounds)).replace("{views}", VIEWS_HELP)
 
 

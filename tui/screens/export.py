@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..session import default_export_name, export_target
+from ..export import default_export_name, export_target
 
 
 def export_warning(target: str) -> str | None:
