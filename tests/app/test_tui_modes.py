@@ -14,7 +14,7 @@ from tui.actions import help_markdown, palette_actions
 from tui.modes import MODE_ACTIONS, MODES, mode
 from tui.session import ROLE_INPUTS, Session
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def unit(seed: int, dim: int = 8) -> np.ndarray:
@@ -33,7 +33,7 @@ def test_every_registry_mode_has_adapter_help_palette_command_and_snapshots(name
     # the session can fill every input it takes
     assert {r.name for r in transforms.get(name).roles} <= set(ROLE_INPUTS)
     assert adapter.keys <= MODE_ACTIONS
-    snaps = {p.name for p in (ROOT / "tests" / "__snapshots__").rglob("*.svg")}
+    snaps = {p.name for p in (ROOT / "tests" / "app" / "__snapshots__").rglob("*.svg")}
     for size in ("140x45", "100x30", "80x24"):
         assert f"test_mode_snapshot[{name}-{size}].svg" in snaps, (name, size)
 
