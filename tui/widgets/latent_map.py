@@ -17,7 +17,8 @@ from textual.widgets import Static
 
 from textlatent.latent_map import BUILD_COMMAND
 
-from ..session import Session, printable
+from ..session import Session
+from ..text import printable
 from .braille import Canvas, canvas_rows
 
 NEAREST = 3  # real sentences shown around the current point

@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from textlatent.latent_map import cosine_matrix
 
-from ..session import Session, printable
+from ..session import Session
+from ..text import printable
 from .braille import canvas_rows
 
 MAX_SENTENCES = 12
