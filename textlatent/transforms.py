@@ -306,6 +306,8 @@ def _edit(inputs: Mapping[str, Any], p: dict) -> tuple[np.ndarray, list[str]]:
     direction = inputs["direction"]
     strength = direction.default_strength if p["strength"] is None else p["strength"]
     ks = np.linspace(strength / p["steps"], strength, p["steps"])
+    if p["strength"] is None and p["steps"] == 1 and len(direction.strengths) > 1:
+        ks = np.asarray(direction.strengths, np.float64)  # the critic's candidates, one row each
     vector = np.asarray(direction.vector, np.float64)
     for k in ks:
         if np.linalg.norm(inputs["source"] + k * vector) < 1e-6:
@@ -360,7 +362,9 @@ REGISTRY: dict[str, Transform] = {t.name: t for t in (
                help="multiple of the direction (default: the edit's critic picks among the "
                     "direction's strengths, or its default one)"),
          Param("steps", "Steps", int, 1, 1, 32,
-               help="rows at strength/steps, 2*strength/steps, ... strength")),
+               help="rows at strength/steps, 2*strength/steps, ... strength (with the "
+                    "default strength and 1 step: one row for each strength the critic "
+                    "tries)")),
         _edit),
 )}
 

@@ -325,9 +325,21 @@ async def test_shipped_model_every_mode(builtin_model):
         await settle(pilot)
         assert session.direction == "question"
         d = extras.directions["question"]
-        want = builtin_model.decode(d.apply(session.selected.latent)[None])
+        source = session.selected
+        assert len(d.strengths) > 1  # one row for each strength the critic tries
+        want = builtin_model.decode(np.stack([d.apply(source.latent, k) for k in d.strengths]))
         assert session.path_texts == want
-        assert QUESTION.search(want[0]), want  # a question word in front, or a question mark
+        assert any(QUESTION.search(t) for t in want), want  # a question word or mark
+        # the critic's scores: the rows' texts encoded again, scored as `textlatent edit` does
+        from textlatent.edits import scores
+
+        z = np.repeat(source.latent[None].astype(np.float64), len(want), axis=0)
+        offset = np.repeat(d.offset(z[:1], [source.text]), len(want), axis=0)
+        attribute, content = scores(d, z, builtin_model.encode(want), offset)
+        shown = rendered(app.query_one("#transform-figures").content)
+        here = session.t_index
+        assert f"attribute {attribute[here]:.2f} · content {content[here]:.2f}" in shown
+        assert "critic picks x" in shown, shown
         app.main.action_mode("sample")
         await settle(pilot)
         assert len(session.path_texts) == 8 and all(t.strip() for t in session.path_texts)
