@@ -8,24 +8,13 @@ import io
 import time
 
 import pytest
-from helpers import folder_with_map, run_async, settle
+from helpers import run_async, settle
 from rich.console import Console
 
 from tui.app import TextLatentApp
 from tui.widgets.latent_views import LatentViews
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
-
-TEXTS = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm", "she reads a book",
-         "we walked home", "it rained all day", "he drinks tea", "a cat slept", "the sun set",
-         "she sang a song", "we drank tea"]
-
-
-@pytest.fixture(scope="module")
-def mapped(tiny_model_dir, tiny_model, tmp_path_factory):
-    return folder_with_map(tiny_model_dir, tiny_model,
-                           tmp_path_factory.mktemp("mapped") / "model", TEXTS)
-
 
 def shown(app) -> str:
     """The text of the view on screen."""

@@ -7,23 +7,11 @@ not change these pictures. Update with: pytest tests/app/test_tui_map_snapshots.
 from __future__ import annotations
 
 import pytest
-from helpers import folder_with_map
 from test_tui_snapshots import settle
 
 from tui.app import TextLatentApp
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread", "app_isolated")
-
-TEXTS = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm", "she reads a book",
-         "we walked home", "it rained all day", "he drinks tea", "a cat slept", "the sun set",
-         "she sang a song", "we drank tea"]
-
-
-@pytest.fixture(scope="module")
-def mapped(tiny_model_dir, tiny_model, tmp_path_factory):
-    return folder_with_map(tiny_model_dir, tiny_model,
-                           tmp_path_factory.mktemp("mapped") / "model", TEXTS)
-
 
 SENTENCES = ["stock prices fell sharply today", "share prices dropped sharply today",
              "I love this song", "I really like this song"]
