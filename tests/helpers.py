@@ -86,3 +86,21 @@ def in_view(widget, y: int, height: int) -> bool:
     visible = widget.screen.find_widget(widget).visible_region
     top = widget.content_region.y + y - round(widget.scroll_offset.y)
     return visible.y <= top and top + height <= visible.y + visible.height
+
+
+EXTRAS_TEXTS = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm",
+                "she reads a book", "we walked home", "it rained all day", "he drinks tea"]
+
+
+def folder_with_extras(src, model, dest):
+    """A copy of model folder `src` at `dest` with what `textlatent index build` writes into
+    it: a sentence index of EXTRAS_TEXTS and a latent prior fitted on them."""
+    import shutil
+
+    from textlatent import index, prior
+
+    shutil.copytree(src, dest)
+    latents = model.encode(EXTRAS_TEXTS)
+    index.save(index.build(EXTRAS_TEXTS, latents, None, model.name), dest)
+    prior.save(prior.fit(latents, anchors=8, model=model.name), dest)
+    return dest

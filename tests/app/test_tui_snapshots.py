@@ -8,6 +8,7 @@ Update with: pytest tests/app/test_tui_snapshots.py --snapshot-update
 from __future__ import annotations
 
 import pytest
+from helpers import folder_with_extras
 
 from tui.app import TextLatentApp
 
@@ -138,17 +139,9 @@ SIZES = {"140x45": (140, 45), "100x30": (100, 30), "80x24": (80, 24)}
 @pytest.fixture
 def tiny_folder_with_prior(tiny_model_dir, tiny_model, tmp_path, monkeypatch):
     """The tiny model's folder with a prior and an index beside it, and a user direction."""
-    import shutil
+    from textlatent import directions
 
-    from textlatent import directions, index, prior
-
-    folder = tmp_path / "tiny-with-extras"
-    shutil.copytree(tiny_model_dir, folder)
-    texts = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm",
-             "she reads a book", "we walked home", "it rained all day", "he drinks tea"]
-    latents = tiny_model.encode(texts)
-    index.save(index.build(texts, latents, None, tiny_model.name), folder)
-    prior.save(prior.fit(latents, anchors=8, model=tiny_model.name), folder)
+    folder = folder_with_extras(tiny_model_dir, tiny_model, tmp_path / "tiny-with-extras")
     pos = tiny_model.encode(["the cat sat on the big red mat", "the dog slept on the long rug"])
     neg = tiny_model.encode(["the cat sat", "the dog slept"])
     directions.save(directions.build("longer", pos, neg, "more words", 1.0, tiny_model.name),

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import run_async, settle
+from helpers import EXTRAS_TEXTS, folder_with_extras, run_async, settle
 from rich.console import Console
 
 from textlatent import directions, transforms
@@ -390,18 +390,8 @@ async def neighbors_shown(pilot) -> str:
 @pytest.fixture
 def tiny_folder_with_extras(tiny_model_dir, tiny_model, tmp_path):
     """A copy of the tiny model's folder with what `textlatent index build` writes into it."""
-    import shutil
-
-    from textlatent import index, prior
-
-    folder = tmp_path / "tiny-with-extras"
-    shutil.copytree(tiny_model_dir, folder)
-    texts = ["the cat sat", "the dog slept", "a bird sang", "the sun is warm",
-             "she reads a book", "we walked home", "it rained all day", "he drinks tea"]
-    latents = tiny_model.encode(texts)
-    index.save(index.build(texts, latents, None, tiny_model.name), folder)
-    prior.save(prior.fit(latents, anchors=8, model=tiny_model.name), folder)
-    return folder, texts
+    folder = folder_with_extras(tiny_model_dir, tiny_model, tmp_path / "tiny-with-extras")
+    return folder, EXTRAS_TEXTS
 
 
 @run_async
