@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ... import decoding
+from .packed import Product
 
 
 @dataclass
@@ -131,28 +132,35 @@ class SentenceAutoencoder(nn.Module):
             tokens[row, :len(seq)] = torch.tensor(seq or [self.cfg.eos_id], device=device)
         n, t_max = tokens.shape
         x = self.embed(tokens).to(torch.bfloat16).reshape(n * t_max, -1)
-        shortest = int(lengths.min())
-        lasts, sums = [], []
-        for w_ih, b_ih, w_hh, b_hh, order in w["directions"]:
-            gi = (torch.mm(x, w_ih).float() + b_ih).view(n, t_max, -1)
-            hid = w_hh.shape[1] // 3
-            h = x.new_zeros((n, hid), dtype=torch.float32)
-            total = torch.zeros_like(h)
-            for t in (range(t_max) if order > 0 else range(t_max - 1, -1, -1)):
-                gh = torch.mm(h.to(torch.bfloat16), w_hh).float() + b_hh
-                i_t = gi[:, t]
-                ru = torch.sigmoid(i_t[:, :2 * hid] + gh[:, :2 * hid])
-                cand = torch.tanh(i_t[:, 2 * hid:] + ru[:, :hid] * gh[:, 2 * hid:])
-                new = cand + ru[:, hid:] * (h - cand)
-                if t < shortest:  # every row still reading: the masks would change nothing
-                    h, total = new, total + new
-                else:
-                    live = (t < lengths)[:, None]
-                    h = torch.where(live, new, h)
-                    total = total + torch.where(live, new, 0.0)
-            lasts.append(h)
-            sums.append(total)
-        feat = torch.cat([*lasts, torch.cat(sums, -1) / lengths[:, None]], dim=-1)
+        hid = w["hidden"]
+        # Both directions in one loop: at step s the forward one reads token s and the
+        # backward one token t_max - 1 - s. Their weights sit side by side, so one product
+        # serves both (the same bits as one product each), and the gate arithmetic runs on
+        # (2, n, ...) stacks.
+        gi = (w["w_ih"](x).float().view(n, t_max, 2, 3 * hid) + w["b_ih"]).transpose(0, 2)
+        gi = torch.stack([gi[0], gi[1].flip(0)])  # (2, t_max, n, 3H), in each one's order
+        gi_ru, gi_n = gi[..., :2 * hid].unbind(1), gi[..., 2 * hid:].unbind(1)
+        steps = torch.arange(t_max, device=device)
+        live = torch.stack([steps[:, None] < lengths, steps.flip(0)[:, None] < lengths], 1)
+        quiet = int(lengths.min())  # steps where every row of both directions is reading
+        h = x.new_zeros((2, n, hid), dtype=torch.float32)
+        total = torch.zeros_like(h)
+        for t in range(t_max):
+            both = w["w_hh"](h.to(torch.bfloat16).view(2 * n, hid)).view(2, n, 2, 3 * hid)
+            gh = torch.add(torch.diagonal(both, dim1=0, dim2=2).permute(2, 0, 1),
+                           w["b_hh"][:, None])
+            gh_ru, gh_n = gh.split(2 * hid, -1)
+            reset, update = torch.sigmoid(gi_ru[t] + gh_ru).split(hid, -1)
+            cand = torch.tanh(gi_n[t] + reset * gh_n)
+            new = cand + update * (h - cand)
+            if t < quiet and t_max - 1 - t < quiet:  # the masks would change nothing
+                h = new
+                total.add_(new)
+            else:
+                h = torch.where(live[t, ..., None], new, h)
+                total.add_(torch.where(live[t, ..., None], new, 0.0))
+        feat = torch.cat([h[0], h[1], torch.cat([total[0], total[1]], -1) / lengths[:, None]],
+                         dim=-1)
         return F.normalize(rowwise(self.to_latent, feat), dim=-1)
 
     def _encoder_weights(self, device: torch.device) -> dict | None:
@@ -167,13 +175,14 @@ class SentenceAutoencoder(nn.Module):
         cache = getattr(self, "_encoder_cache", None)
         if cache is not None and cache[0] == key:
             return cache[1]
-        directions = []
-        for suffix, order in (("", 1), ("_reverse", -1)):
-            w_ih, b_ih, w_hh, b_hh = (getattr(g, name + suffix).detach() for name in
-                                      ("weight_ih_l0", "bias_ih_l0", "weight_hh_l0", "bias_hh_l0"))
-            directions.append((w_ih.t().contiguous().to(torch.bfloat16), b_ih,
-                               w_hh.t().contiguous().to(torch.bfloat16), b_hh, order))
-        weights = {"directions": directions}
+        weights = {"hidden": g.hidden_size}
+        for kind in ("ih", "hh"):
+            forward, backward = (getattr(g, f"weight_{kind}_l0{suffix}").detach()
+                                 for suffix in ("", "_reverse"))
+            side_by_side = torch.cat([forward.t(), backward.t()], 1).to(torch.bfloat16)
+            weights[f"w_{kind}"] = Product(side_by_side.contiguous())
+            weights[f"b_{kind}"] = torch.stack([getattr(g, f"bias_{kind}_l0{suffix}").detach()
+                                                for suffix in ("", "_reverse")])
         self._encoder_cache = (key, weights)
         return weights
 
@@ -239,7 +248,7 @@ class SentenceAutoencoder(nn.Module):
 
             return h0, slow
         w = self._inference_weights(z.device)
-        mm_dtype = w["w_h"].dtype
+        mm_dtype = w["dtype"]
         # The z terms row by row: a float32 product over a batch takes a different kernel
         # from one over a single row, so a batched one would make a row's text depend on
         # its batch. The per-step bf16 products below keep rows apart (measured); on a CPU
@@ -248,10 +257,10 @@ class SentenceAutoencoder(nn.Module):
         oz = rowwise(lambda r: F.linear(r, w["w_oz"], self.out_proj.bias), z)
         b_hh, out_bias, embed = self.decoder.bias_hh_l0, self.out_bias, self.embed.weight
 
-        def mm(bias: torch.Tensor, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        def mm(bias: torch.Tensor, x: torch.Tensor, weight) -> torch.Tensor:
             if mm_dtype == torch.float32:
                 return torch.addmm(bias, x, weight)
-            return torch.mm(x.to(mm_dtype), weight).float() + bias
+            return weight(x.to(mm_dtype)).float() + bias
 
         table = w.get("gi_table")
 
@@ -274,7 +283,8 @@ class SentenceAutoencoder(nn.Module):
         """Transposed (and, on CPUs with native bf16, bfloat16) decoder weights, cached.
 
         The cache is keyed on the weights' version counters, so training or loading new
-        weights rebuilds it. bf16 halves memory traffic per step; gates stay float32.
+        weights rebuilds it. bf16 halves memory traffic per step; gates stay float32. With
+        bf16, the per-step weights are `Product`s (packed once for oneDNN).
         """
         params = [self.decoder.weight_ih_l0, self.decoder.weight_hh_l0, self.out_proj.weight,
                   self.embed.weight]
@@ -299,6 +309,10 @@ class SentenceAutoencoder(nn.Module):
             # embed[prev] @ w_e for every id at once: the same bf16 products row for row (a
             # bf16 product's rows do not depend on the batch), 2 * vocab * 3H bytes.
             weights["gi_table"] = torch.mm(self.embed.weight.detach().to(dtype), weights["w_e"])
+            # The per-step products with their weights laid out once (same bits, faster).
+            for name in ("w_h", "w_oh", "emb_t"):
+                weights[name] = Product(weights[name])
+        weights["dtype"] = dtype
         self._infer_cache = (key, weights)
         return weights
 
