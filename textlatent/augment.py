@@ -210,7 +210,7 @@ def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec,
            lines: tuple[int, int], done: int, keep: int, batch: int, progress: bool) -> dict:
     from tqdm import tqdm
 
-    from .fidelity import fidelity
+    from .fidelity import fidelity_of
 
     k, radius, seed = job["n"], job["radius"], job["seed"]
     first, stop = lines
@@ -247,7 +247,7 @@ def _write(input_path: Path, output: Path, model, job: dict, spec: DecodeSpec,
                 z = np.concatenate([around(z0, radius, k, np.random.default_rng([seed, i]))
                                     for (i, _, _), z0 in zip(todo, src)])
                 found = decode(model, z, spec, "none")
-                cos = fidelity(model, np.repeat(src, k, axis=0), [d.text for d in found])
+                cos = fidelity_of(model, np.repeat(src, k, axis=0), found)
                 for j, (i, _, _) in enumerate(todo):
                     decoded[i] = [(found[j * k + m], cos[j * k + m]) for m in range(k)]
             for i, number, text in pending:

@@ -102,6 +102,18 @@ def fidelity(model, latents: np.ndarray, texts: list[str]) -> np.ndarray:
     return _reencode(model, z, texts)[1]
 
 
+def fidelity_of(model, latents: np.ndarray, found: Sequence[Decoded]) -> np.ndarray:
+    """`fidelity(model, latents, texts)` for decoded rows, taken from the re-encodings the
+    decode kept (no further encode); rows without one are encoded again."""
+    z = _unit(latents)
+    if len(found) != len(z):
+        raise ValueError(f"{len(found)} texts for {len(z)} latents")
+    if any(d.encoded is None for d in found):
+        return fidelity(model, latents, [d.text for d in found])
+    back = np.stack([d.encoded for d in found]).astype(np.float64)
+    return np.clip(np.einsum("nd,nd->n", z.astype(np.float64), back), -1.0, 1.0)
+
+
 def decode_verified(model, latents: np.ndarray, budget: Budget = DEFAULT,
                     max_tokens: int | None = None,
                     correct: np.ndarray | None = None) -> list[Decoded]:

@@ -22,6 +22,7 @@ from textlatent.fidelity import (
     decode_scored,
     decode_verified,
     fidelity,
+    fidelity_of,
 )
 
 TEXTS = ["the cat sat on the mat", "a dog ran in the park", "hello there", "good night"]
@@ -100,6 +101,20 @@ def test_verified_rows_cost_no_extra_decode(tiny_model, z, monkeypatch):
             assert d == g and len(d.attempts) == 1  # kept as it was, nothing more tried
         else:
             assert d.fidelity >= g.fidelity and len(d.attempts) > 1
+
+
+def test_fidelity_of_decoded_rows_needs_no_encode(tiny_model, z):
+    """Any latents against decoded rows: the bits of `fidelity`, from the kept re-encodings."""
+    found = decode_verified(tiny_model, z, SEARCH, max_tokens=SHORT)
+    sources = np.roll(z, 1, axis=0)
+    spy = Counting(tiny_model)
+    got = fidelity_of(spy, sources, found)
+    assert spy.encodes == []
+    assert np.array_equal(got, fidelity(tiny_model, sources, [d.text for d in found]))
+    bare = [dataclasses.replace(d, encoded=None) for d in found]
+    assert np.array_equal(fidelity_of(spy, sources, bare), got) and spy.encodes == [len(z)]
+    with pytest.raises(ValueError, match="3 texts for 4 latents"):
+        fidelity_of(tiny_model, z, found[:3])
 
 
 def test_the_best_candidate_is_kept(tiny_model, z):
