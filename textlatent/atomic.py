@@ -2,12 +2,14 @@
 
 A reader (or a process killed half-way) sees either the old file or the new one, never a
 mix. The temporary file is ``<name>.tmp`` in the target's folder, so the rename stays on one
-file system; it is removed if the write fails.
+file system; it is removed if the write fails. A file that is replaced keeps its permission
+bits (a private 0600 file stays private); a new one gets the umask's.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -21,6 +23,8 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        if target.is_file():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

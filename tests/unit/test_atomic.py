@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from textlatent.atomic import atomic_write, write_lines_atomic, write_text_atomic
@@ -27,3 +30,24 @@ def test_a_failed_write_keeps_the_old_file_and_no_temp_file(tmp_path):
         atomic_write(target, half_then_fail)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_a_replaced_file_keeps_its_permissions(tmp_path, mode):
+    target = tmp_path / "notes.txt"
+    target.write_text("old")
+    target.chmod(mode)
+    write_text_atomic(target, "new")
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_new_file_gets_the_umask_mode(tmp_path):
+    old = os.umask(0o027)
+    try:
+        write_text_atomic(tmp_path / "fresh.txt", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fresh.txt").stat().st_mode) == 0o640
