@@ -64,6 +64,26 @@ class ModelConfig:
         return cls(**data)
 
 
+SIDE_BY_SIDE_ROWS = 3
+"""See `both_directions`: the row count up to which one product serves both encoder directions."""
+
+
+def both_directions(weights: dict, kind: str, rows: torch.Tensor) -> torch.Tensor:
+    """(2, m, k) bf16 rows, the forward direction's then the backward one's -> each times its
+    direction's `kind` ("ih" or "hh") weight: (2, m, 3H) bf16, the bits of one product each.
+
+    Up to SIDE_BY_SIDE_ROWS rows it is one product with the two weights side by side (one call,
+    the same bytes read), keeping the two diagonal blocks; beyond, where the products are bound
+    by arithmetic rather than by reading the weights, one product each (half the arithmetic).
+    """
+    m = rows.shape[1]
+    if m <= SIDE_BY_SIDE_ROWS:
+        both = weights[f"{kind}_side_by_side"](rows.reshape(2 * m, -1)).view(2, m, 2, -1)
+        return torch.diagonal(both, dim1=0, dim2=2).permute(2, 0, 1)
+    forward, backward = weights[kind]
+    return torch.stack([forward(rows[0]), backward(rows[1])])
+
+
 def rowwise(fn, x: torch.Tensor) -> torch.Tensor:
     """fn applied to each row of x alone (as a 1-row batch), stacked: a row's result then does
     not depend on the other rows or on how many there are."""
@@ -131,24 +151,20 @@ class SentenceAutoencoder(nn.Module):
         for row, seq in enumerate(batch):
             tokens[row, :len(seq)] = torch.tensor(seq or [self.cfg.eos_id], device=device)
         n, t_max = tokens.shape
-        x = self.embed(tokens).to(torch.bfloat16).reshape(n * t_max, -1)
         hid = w["hidden"]
-        # Both directions in one loop: at step s the forward one reads token s and the
-        # backward one token t_max - 1 - s. Their weights sit side by side, so one product
-        # serves both (the same bits as one product each), and the gate arithmetic runs on
-        # (2, n, ...) stacks.
-        gi = (w["w_ih"](x).float().view(n, t_max, 2, 3 * hid) + w["b_ih"]).transpose(0, 2)
-        gi = torch.stack([gi[0], gi[1].flip(0)])  # (2, t_max, n, 3H), in each one's order
-        gi_ru, gi_n = gi[..., :2 * hid].unbind(1), gi[..., 2 * hid:].unbind(1)
+        # Both directions in one loop: at step t the forward one reads token t and the
+        # backward one token t_max - 1 - t, so the gate arithmetic runs on (2, n, ...) stacks.
+        in_order = torch.stack([tokens, tokens.flip(1)])  # each direction's reading order
+        x = self.embed(in_order).to(torch.bfloat16).view(2, n * t_max, -1)
+        gi = torch.add(both_directions(w, "ih", x), w["b_ih"][:, None]).view(2, n, t_max, -1)
+        gi_ru, gi_n = gi[..., :2 * hid].unbind(2), gi[..., 2 * hid:].unbind(2)
         steps = torch.arange(t_max, device=device)
         live = torch.stack([steps[:, None] < lengths, steps.flip(0)[:, None] < lengths], 1)
         quiet = int(lengths.min())  # steps where every row of both directions is reading
         h = x.new_zeros((2, n, hid), dtype=torch.float32)
         total = torch.zeros_like(h)
         for t in range(t_max):
-            both = w["w_hh"](h.to(torch.bfloat16).view(2 * n, hid)).view(2, n, 2, 3 * hid)
-            gh = torch.add(torch.diagonal(both, dim1=0, dim2=2).permute(2, 0, 1),
-                           w["b_hh"][:, None])
+            gh = torch.add(both_directions(w, "hh", h.to(torch.bfloat16)), w["b_hh"][:, None])
             gh_ru, gh_n = gh.split(2 * hid, -1)
             reset, update = torch.sigmoid(gi_ru[t] + gh_ru).split(hid, -1)
             cand = torch.tanh(gi_n[t] + reset * gh_n)
@@ -177,10 +193,10 @@ class SentenceAutoencoder(nn.Module):
             return cache[1]
         weights = {"hidden": g.hidden_size}
         for kind in ("ih", "hh"):
-            forward, backward = (getattr(g, f"weight_{kind}_l0{suffix}").detach()
-                                 for suffix in ("", "_reverse"))
-            side_by_side = torch.cat([forward.t(), backward.t()], 1).to(torch.bfloat16)
-            weights[f"w_{kind}"] = Product(side_by_side.contiguous())
+            forward, backward = (getattr(g, f"weight_{kind}_l0{suffix}").detach().t()
+                                 .contiguous().to(torch.bfloat16) for suffix in ("", "_reverse"))
+            weights[kind] = (Product(forward), Product(backward))
+            weights[f"{kind}_side_by_side"] = Product(torch.cat([forward, backward], 1))
             weights[f"b_{kind}"] = torch.stack([getattr(g, f"bias_{kind}_l0{suffix}").detach()
                                                 for suffix in ("", "_reverse")])
         self._encoder_cache = (key, weights)
