@@ -70,18 +70,23 @@ SIDE_BY_SIDE_ROWS = 3
 
 def both_directions(weights: dict, kind: str, rows: torch.Tensor) -> torch.Tensor:
     """(2, m, k) bf16 rows, the forward direction's then the backward one's -> each times its
-    direction's `kind` ("ih" or "hh") weight: (2, m, 3H) bf16, the bits of one product each.
+    direction's `kind` ("ih" or "hh") weight plus its bias: (2, m, 3H) float32, the bits of one
+    bf16 product and one float32 addition each.
 
     Up to SIDE_BY_SIDE_ROWS rows it is one product with the two weights side by side (one call,
     the same bytes read), keeping the two diagonal blocks; beyond, where the products are bound
-    by arithmetic rather than by reading the weights, one product each (half the arithmetic).
+    by arithmetic rather than by reading the weights, one product each (half the arithmetic),
+    added into one preallocated result (no stacked copy, smaller temporaries).
     """
     m = rows.shape[1]
+    bias = weights[f"b_{kind}"]
     if m <= SIDE_BY_SIDE_ROWS:
         both = weights[f"{kind}_side_by_side"](rows.reshape(2 * m, -1)).view(2, m, 2, -1)
-        return torch.diagonal(both, dim1=0, dim2=2).permute(2, 0, 1)
-    forward, backward = weights[kind]
-    return torch.stack([forward(rows[0]), backward(rows[1])])
+        return torch.add(torch.diagonal(both, dim1=0, dim2=2).permute(2, 0, 1), bias[:, None])
+    out = rows.new_empty((2, m, bias.shape[-1]), dtype=torch.float32)
+    for direction, product in enumerate(weights[kind]):
+        torch.add(product(rows[direction]), bias[direction], out=out[direction])
+    return out
 
 
 def rowwise(fn, x: torch.Tensor) -> torch.Tensor:
@@ -156,7 +161,7 @@ class SentenceAutoencoder(nn.Module):
         # backward one token t_max - 1 - t, so the gate arithmetic runs on (2, n, ...) stacks.
         in_order = torch.stack([tokens, tokens.flip(1)])  # each direction's reading order
         x = self.embed(in_order).to(torch.bfloat16).view(2, n * t_max, -1)
-        gi = torch.add(both_directions(w, "ih", x), w["b_ih"][:, None]).view(2, n, t_max, -1)
+        gi = both_directions(w, "ih", x).view(2, n, t_max, -1)
         gi_ru, gi_n = gi[..., :2 * hid].unbind(2), gi[..., 2 * hid:].unbind(2)
         steps = torch.arange(t_max, device=device)
         live = torch.stack([steps[:, None] < lengths, steps.flip(0)[:, None] < lengths], 1)
@@ -164,7 +169,7 @@ class SentenceAutoencoder(nn.Module):
         h = x.new_zeros((2, n, hid), dtype=torch.float32)
         total = torch.zeros_like(h)
         for t in range(t_max):
-            gh = torch.add(both_directions(w, "hh", h.to(torch.bfloat16)), w["b_hh"][:, None])
+            gh = both_directions(w, "hh", h.to(torch.bfloat16))
             gh_ru, gh_n = gh.split(2 * hid, -1)
             reset, update = torch.sigmoid(gi_ru[t] + gh_ru).split(hid, -1)
             cand = torch.tanh(gi_n[t] + reset * gh_n)
