@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
 
 from textlatent.backends.gru import kernel_bench
+from textlatent.backends.gru.packed import native_bf16
 
-NATIVE_BF16 = getattr(torch.cpu, "_is_avx512_bf16_supported", bool)()
+NATIVE_BF16 = native_bf16()
 
 
 @pytest.mark.skipif(not NATIVE_BF16, reason="the bf16 kernels run on CPUs with native bf16")

@@ -5,33 +5,17 @@ from __future__ import annotations
 import pytest
 import torch
 
-from textlatent.backends.gru.packed import Product
+from textlatent.backends.gru.kernel_bench import PER_STEP_WEIGHTS, per_step_weights
+from textlatent.backends.gru.packed import Product, native_bf16
 
-NATIVE_BF16 = getattr(torch.cpu, "_is_avx512_bf16_supported", bool)()
+NATIVE_BF16 = native_bf16()
 ROWS = [*range(1, 18), 26, 64]
-NAMES = ["encoder input, both directions", "encoder state, both directions", "decoder state",
-         "output projection", "vocabulary"]
-
-
-def shipped_weights(model) -> dict[str, torch.Tensor]:
-    """The transposed bf16 weights the shipped model multiplies by at every step."""
-    net = model.net
-    g = net.encoder
-    return {
-        "encoder input, both directions": torch.cat(
-            [g.weight_ih_l0.t(), g.weight_ih_l0_reverse.t()], 1),
-        "encoder state, both directions": torch.cat(
-            [g.weight_hh_l0.t(), g.weight_hh_l0_reverse.t()], 1),
-        "decoder state": net.decoder.weight_hh_l0.t(),
-        "output projection": net.out_proj.weight[:, :net.cfg.dec_hidden].t(),
-        "vocabulary": net.embed.weight.t(),
-    }
 
 
 @pytest.mark.skipif(not NATIVE_BF16, reason="packed products are used on CPUs with native bf16")
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PER_STEP_WEIGHTS)
 def test_packed_product_matches_mm_for_every_row_count(builtin_model, name):
-    weight_t = shipped_weights(builtin_model)[name].detach().contiguous().to(torch.bfloat16)
+    weight_t = per_step_weights(builtin_model.net)[name]
     product = Product(weight_t)
     assert product.is_packed
     gen = torch.Generator().manual_seed(0)

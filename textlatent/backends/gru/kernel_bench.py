@@ -39,8 +39,13 @@ def _us(fn: Callable[[], object], repeats: int) -> float:
     return round(median_ms(fn, repeats, warmup=10) * 1000.0, 1)
 
 
-def product_figures(net: SentenceAutoencoder, repeats: int) -> dict:
-    """Packed against plain bf16 products for the shipped per-step weights."""
+PER_STEP_WEIGHTS = ("encoder_input_side_by_side", "encoder_state_side_by_side",
+                    "decoder_state", "output_projection", "vocabulary")
+
+
+def per_step_weights(net: SentenceAutoencoder) -> dict[str, torch.Tensor]:
+    """The transposed bf16 weights the model multiplies by at every step, by PER_STEP_WEIGHTS
+    name (the encoder's with both directions side by side)."""
     g, hid = net.encoder, net.cfg.dec_hidden
     weights = {
         "encoder_input_side_by_side": torch.cat([g.weight_ih_l0.t(),
@@ -51,12 +56,13 @@ def product_figures(net: SentenceAutoencoder, repeats: int) -> dict:
         "output_projection": net.out_proj.weight[:, :hid].t(),
         "vocabulary": net.embed.weight.t(),
     }
-    out = {}
-    for name, w in weights.items():
-        w = w.detach().contiguous().to(torch.bfloat16)
-        for rows in (1, 64):
-            out[f"{name}_{rows}"] = packed_and_mm(w, rows, repeats)
-    return out
+    return {name: w.detach().contiguous().to(torch.bfloat16) for name, w in weights.items()}
+
+
+def product_figures(net: SentenceAutoencoder, repeats: int) -> dict:
+    """Packed against plain bf16 products for the per-step weights, at 1 and 64 rows."""
+    return {f"{name}_{rows}": packed_and_mm(w, rows, repeats)
+            for name, w in per_step_weights(net).items() for rows in (1, 64)}
 
 
 def packed_and_mm(weight_t: torch.Tensor, rows: int, repeats: int) -> dict:

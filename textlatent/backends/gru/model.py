@@ -15,7 +15,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ... import decoding
-from .packed import Product
+from .packed import Product, native_bf16
 
 
 @dataclass
@@ -188,7 +188,7 @@ class SentenceAutoencoder(nn.Module):
         """bf16 transposed encoder weights for `encode_batch`, cached; None where it uses the
         float32 GRU (no native bf16, or more than one encoder layer)."""
         if self.cfg.enc_layers != 1 or device.type != "cpu" \
-                or not getattr(torch.cpu, "_is_avx512_bf16_supported", bool)():
+                or not native_bf16():
             return None
         g = self.encoder
         params = [g.weight_ih_l0, g.weight_hh_l0, g.weight_ih_l0_reverse, g.weight_hh_l0_reverse]
@@ -314,7 +314,7 @@ class SentenceAutoencoder(nn.Module):
         if cache is not None and cache[0] == key:
             return cache[1]
         dtype = torch.float32
-        if device.type == "cpu" and getattr(torch.cpu, "_is_avx512_bf16_supported", bool)():
+        if device.type == "cpu" and native_bf16():
             dtype = torch.bfloat16
         e, hid = self.cfg.emb_dim, self.cfg.dec_hidden
         w_ih = self.decoder.weight_ih_l0.detach()

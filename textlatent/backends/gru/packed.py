@@ -14,6 +14,12 @@ from __future__ import annotations
 import torch
 
 
+def native_bf16() -> bool:
+    """Whether this CPU has native bf16 arithmetic (AVX-512 BF16 or AMX), where the model's
+    inference products run in bf16."""
+    return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", bool)())
+
+
 class Product:
     """x (n, in) bf16 -> x @ weight_t (n, out) bf16, the bits of `torch.mm(x, weight_t)`."""
 
